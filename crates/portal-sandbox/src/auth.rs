@@ -1,0 +1,158 @@
+//! Authentication extractors for the two APIs.
+//!
+//! Both check, in API.md §5's order, the declared body size (413) and then the bearer (401). The
+//! header must be exactly `Bearer <token>`; anything else, and any unknown, expired or revoked
+//! credential, gets the same 401 body.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use axum::http::request::Parts;
+use rusqlite::{OptionalExtension, params};
+
+use crate::AppState;
+use crate::crypto::{digest, digests_equal};
+use crate::error::{ApiError, UNAUTHORIZED_KEY, UNAUTHORIZED_SESSION};
+use crate::extract::MAX_BODY_BYTES;
+
+/// A signed-in portal admin (from a valid `ps_…` session token).
+#[derive(Debug, Clone)]
+pub struct AdminSession {
+    /// The session row's id.
+    pub session_id: String,
+    /// `adm_…`
+    pub admin_id: String,
+    /// `org_…`
+    pub partner_id: String,
+}
+
+/// A valid partner-API key.
+#[derive(Debug, Clone)]
+pub struct PartnerKey {
+    /// `key_…`
+    pub id: String,
+    /// `org_…`
+    pub partner_id: String,
+    /// `live` or `test`.
+    pub environment: String,
+    /// `full`, `limited` or `read`.
+    pub preset: String,
+    /// The key's visible prefix.
+    pub prefix: String,
+    /// Set when the key is limited to one customer.
+    pub scope_user_id: Option<String>,
+}
+
+/// 413 when the declared body is over the limit: checked before authentication.
+fn check_declared_size(parts: &Parts) -> Result<(), ApiError> {
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(n) if n > MAX_BODY_BYTES => Err(ApiError::payload_too_large()),
+        _ => Ok(()),
+    }
+}
+
+/// The token after exactly `Bearer `, if it has the given prefix followed by 64 lowercase hex.
+fn bearer_token<'a>(parts: &'a Parts, prefixes: &[&str]) -> Option<&'a str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?;
+    let rest = prefixes.iter().find_map(|p| token.strip_prefix(p))?;
+    let well_formed = rest.len() == 64
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    well_formed.then_some(token)
+}
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        check_declared_size(parts)?;
+        let unauthorized = || ApiError::unauthorized(UNAUTHORIZED_SESSION);
+        let token = bearer_token(parts, &["ps_"]).ok_or_else(unauthorized)?;
+        let wanted = digest(token);
+        let now = state.now_unix();
+        let found = state
+            .db
+            .call(move |conn| {
+                conn.query_row(
+                    "SELECT s.id, s.admin_id, a.partner_id, s.token_digest
+                     FROM sessions s JOIN admins a ON a.id = s.admin_id
+                     WHERE s.token_digest = ?1 AND s.ended_at IS NULL AND s.expires_at > ?2",
+                    params![wanted, now],
+                    |r| {
+                        Ok((
+                            AdminSession {
+                                session_id: r.get(0)?,
+                                admin_id: r.get(1)?,
+                                partner_id: r.get(2)?,
+                            },
+                            r.get::<_, Vec<u8>>(3)?,
+                        ))
+                    },
+                )
+                .optional()
+                .map_err(ApiError::from)
+            })
+            .await?;
+        match found {
+            Some((session, stored)) if digests_equal(&stored, &digest(token)) => Ok(session),
+            _ => Err(unauthorized()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PartnerKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        check_declared_size(parts)?;
+        let unauthorized = || ApiError::unauthorized(UNAUTHORIZED_KEY);
+        let token = bearer_token(parts, &["pk_live_", "pk_test_"]).ok_or_else(unauthorized)?;
+        let wanted = digest(token);
+        let now = state.now_unix();
+        let found = state
+            .db
+            .call(move |conn| {
+                let key = conn
+                    .query_row(
+                        "SELECT id, partner_id, environment, permission_preset, prefix,
+                                scope_user_id, secret_digest
+                         FROM api_keys
+                         WHERE secret_digest = ?1 AND revoked_at IS NULL
+                           AND (expires_at IS NULL OR expires_at > ?2)",
+                        params![wanted, now],
+                        |r| {
+                            Ok((
+                                PartnerKey {
+                                    id: r.get(0)?,
+                                    partner_id: r.get(1)?,
+                                    environment: r.get(2)?,
+                                    preset: r.get(3)?,
+                                    prefix: r.get(4)?,
+                                    scope_user_id: r.get(5)?,
+                                },
+                                r.get::<_, Vec<u8>>(6)?,
+                            ))
+                        },
+                    )
+                    .optional()?;
+                if let Some((key, _)) = &key {
+                    conn.execute(
+                        "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",
+                        params![now, key.id],
+                    )?;
+                }
+                Ok(key)
+            })
+            .await?;
+        match found {
+            Some((key, stored)) if digests_equal(&stored, &digest(token)) => Ok(key),
+            _ => Err(unauthorized()),
+        }
+    }
+}

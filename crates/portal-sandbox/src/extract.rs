@@ -1,0 +1,155 @@
+//! Request extractors that answer in the API's envelope.
+//!
+//! [`JsonBody`] reads the body as JSON whatever the `Content-Type` says (so `curl -d` works),
+//! treats an empty body as `{}`, and names the field at fault for every decoding error
+//! (API.md §5: `body` for unparseable JSON or a non-object; the field's dotted path for a
+//! missing, unknown or wrongly typed one; the list's name for a bad element).
+
+use axum::extract::{FromRequest, Request};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::ApiError;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A JSON body decoded into `T` (which should use `#[serde(deny_unknown_fields)]`).
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::payload_too_large()
+            } else {
+                ApiError::invalid("body", "The request body could not be read")
+            }
+        })?;
+        decode(&bytes).map(JsonBody)
+    }
+}
+
+/// Decodes a body per the rules above.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(serde_json::Map::new())
+    } else {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| ApiError::invalid("body", "The request body is not valid UTF-8"))?;
+        serde_json::from_str(text)
+            .map_err(|_| ApiError::invalid("body", "The request body is not valid JSON"))?
+    };
+    if !value.is_object() {
+        return Err(ApiError::invalid(
+            "body",
+            "The request body must be a JSON object",
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        let field = field_from(&path, &message);
+        ApiError::invalid(field, first_sentence(&message))
+    })
+}
+
+/// The dotted field name for a decoding error. serde reports missing and unknown fields at the
+/// parent's path with the name in backticks; list elements appear as `[n]` and name the list.
+fn field_from(path: &str, message: &str) -> String {
+    let mut segments: Vec<String> = path
+        .split('.')
+        .filter(|s| !s.is_empty() && *s != "?")
+        .map(|s| s.split('[').next().unwrap_or(s).to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    if let Some(name) = named {
+        segments.push(name.to_owned());
+    }
+    if segments.is_empty() {
+        "body".to_owned()
+    } else {
+        segments.join(".")
+    }
+}
+
+fn first_sentence(message: &str) -> String {
+    let trimmed = message.split(" at line ").next().unwrap_or(message);
+    let mut text = trimmed.replace('`', "'");
+    if let Some(first) = text.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Scope {
+        user_id: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        label: String,
+        #[serde(default)]
+        scope: Option<Scope>,
+        #[serde(default)]
+        domains: Vec<String>,
+    }
+
+    fn field_of(json: &str) -> String {
+        let error = decode::<Body>(json.as_bytes()).expect_err("must be refused");
+        assert_eq!(error.code(), "invalid_request");
+        error.field().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn names_the_field_at_fault() {
+        assert_eq!(field_of("{"), "body");
+        assert_eq!(field_of("[1]"), "body");
+        assert_eq!(field_of("{}"), "label");
+        assert_eq!(field_of(r#"{"label": 3}"#), "label");
+        assert_eq!(field_of(r#"{"label": "a", "colour": 1}"#), "colour");
+        assert_eq!(field_of(r#"{"label": "a", "scope": {}}"#), "scope.user_id");
+        assert_eq!(
+            field_of(r#"{"label": "a", "scope": {"user_id": 1}}"#),
+            "scope.user_id"
+        );
+        assert_eq!(
+            field_of(r#"{"label": "a", "domains": ["x", 2]}"#),
+            "domains"
+        );
+    }
+
+    #[test]
+    fn empty_body_means_empty_object_and_bad_utf8_is_body() {
+        assert_eq!(
+            field_of("  "),
+            "label",
+            "an empty body is {{}}, so label is missing"
+        );
+        let error = decode::<Body>(&[0x7b, 0xff, 0x7d]).expect_err("invalid UTF-8");
+        assert_eq!(error.field(), Some("body"));
+    }
+}

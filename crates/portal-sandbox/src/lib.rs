@@ -1,0 +1,262 @@
+//! A sandbox of the Peeker partner API and of our portal API (API.md), on axum + SQLite.
+//!
+//! The desktop app starts it in-process on `127.0.0.1` with an ephemeral port, so everything
+//! works on a fresh machine with no account and no network; the `partner-sandbox` binary runs
+//! it standalone. Tests drive [`router`] with `tower::ServiceExt::oneshot` (no socket) or
+//! [`spawn`] a real server.
+//!
+//! Invariants: it binds loopback only; no secret or token is ever written to the database, a log
+//! line or an error message (only SHA-256 digests and Argon2id hashes are stored); every response
+//! carries `Peeker-Request-Id`; every error is the API's envelope.
+
+mod audit;
+mod auth;
+pub mod crypto;
+mod error;
+mod extract;
+pub mod keys;
+mod request_id;
+mod routes;
+mod seed;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, map_response};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use request_id::HEADER as REQUEST_ID_HEADER;
+use store::Db;
+
+/// The admin email used when none is given.
+pub const DEFAULT_ADMIN_EMAIL: &str = "admin@acme.example";
+
+/// Where "now" comes from; tests pass a fixed or hand-moved clock.
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// Shared state of the router.
+#[derive(Clone)]
+pub struct AppState {
+    db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an open database and a clock.
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn now_unix(&self) -> i64 {
+        self.clock.now().unix_timestamp()
+    }
+}
+
+/// The whole API as one router: `/api/portal/v1/…` and `/api/partner/v1/…`, with request ids,
+/// tracing, the body limit and envelopes for the framework's own errors.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest("/api/portal/v1", routes::portal())
+        .nest("/api/partner/v1", routes::partner())
+        .fallback(|| async { ApiError::not_found("No such endpoint") })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(map_response(error::envelope_framework_errors))
+        .layer(from_fn(request_id::assign))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind; must be loopback. Port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// The database file; `None` keeps everything in memory.
+    pub db_path: Option<PathBuf>,
+    /// Seed of the synthetic data set.
+    pub seed: u64,
+    /// Number of domains per environment in the synthetic data set.
+    pub domains: u32,
+    /// The admin's email; [`DEFAULT_ADMIN_EMAIL`] when `None`.
+    pub admin_email: Option<String>,
+    /// The admin's password; generated when `None`.
+    pub admin_password: Option<String>,
+    /// Partner-API requests per minute per key.
+    pub rate_limit_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_path: None,
+            seed: 1,
+            domains: 1000,
+            admin_email: None,
+            admin_password: None,
+            rate_limit_per_minute: 600,
+        }
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    admin_email: String,
+    admin_password: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The admin's sign-in email.
+    pub fn admin_email(&self) -> &str {
+        &self.admin_email
+    }
+
+    /// The admin's sign-in password (sandbox-only credentials, shown on the sign-in screen).
+    pub fn admin_password(&self) -> &str {
+        &self.admin_password
+    }
+
+    /// Stops the server and waits for in-flight requests to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Opens the database, seeds it if it is new, sets the admin's credentials and starts serving.
+/// Refuses a non-loopback address.
+pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
+    if !config.addr.ip().is_loopback() {
+        anyhow::bail!(
+            "the sandbox binds loopback only; {} is not a loopback address (use 127.0.0.1)",
+            config.addr.ip()
+        );
+    }
+    let (db, fresh) = match &config.db_path {
+        Some(path) => Db::open(path)?,
+        None => Db::open_in_memory()?,
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let email = config
+        .admin_email
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned());
+    let password = config
+        .admin_password
+        .clone()
+        .unwrap_or_else(|| format!("sandbox-{}", &crypto::random_hex32()[..16]));
+    prepare_database(&db, fresh, config.seed, &email, &password)?;
+
+    let listener = TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    let app = router(AppState::new(db, clock));
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "sandbox server stopped");
+        }
+    });
+    tracing::info!(%addr, fresh, "sandbox listening");
+    Ok(Sandbox {
+        addr,
+        admin_email: email,
+        admin_password: password,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// Seeds a new database from `seed` and sets the admin's credentials (on a reused database too,
+/// so the credentials given are always the ones that work).
+pub fn prepare_database(
+    db: &Db,
+    fresh: bool,
+    seed: u64,
+    admin_email: &str,
+    admin_password: &str,
+) -> anyhow::Result<()> {
+    if fresh {
+        db.blocking(|conn| seed::seed(conn, seed))??;
+    }
+    let password_hash = crypto::hash_password(admin_password)?;
+    db.blocking(|conn| seed::set_admin(conn, admin_email, &password_hash))??;
+    Ok(())
+}
+
+/// A new id: `prefix_` + a canonical upper-case ULID.
+pub(crate) fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", ulid::Ulid::new())
+}
+
+/// Unix seconds as RFC 3339 UTC (`2026-11-01T12:00:00Z`).
+pub(crate) fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,202 @@
+//! Portal sessions: `POST /sessions` (sign in) and `DELETE /sessions/current` (sign out).
+//!
+//! Wrong email and wrong password get the same 401 body and cost the same time (an unknown email
+//! is verified against a dummy hash). Five failures for one email within 15 minutes → 429 until
+//! the oldest failure leaves the window; a success clears the count.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, post};
+use axum::{Extension, Json, Router};
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::AdminSession;
+use crate::crypto::{digest, dummy_hash, random_hex32, verify_password};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::request_id::RequestId;
+use crate::{AppState, audit, new_id, rfc3339};
+
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// The window over which failed sign-ins are counted.
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// Failures allowed within the window.
+pub const MAX_FAILURES: i64 = 5;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sessions", post(create))
+        .route("/sessions/current", delete(end))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    email: String,
+    password: String,
+}
+
+struct AdminRow {
+    id: String,
+    partner_id: String,
+    email: String,
+    name: String,
+    password_hash: String,
+    partner_name: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    JsonBody(body): JsonBody<SignIn>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let email = body.email.trim().to_owned();
+    if email.is_empty() {
+        return Err(ApiError::invalid("email", "Enter an email address"));
+    }
+    if body.password.is_empty() {
+        return Err(ApiError::invalid("password", "Enter a password"));
+    }
+    let now = state.now_unix();
+
+    let lookup_email = email.clone();
+    let (failures, oldest, admin) = state
+        .db
+        .call(move |conn| {
+            let since = now - FAILURE_WINDOW_SECONDS;
+            let (failures, oldest): (i64, Option<i64>) = conn.query_row(
+                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE email = ?1 AND at > ?2",
+                params![lookup_email, since],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let admin = conn
+                .query_row(
+                    "SELECT a.id, a.partner_id, a.email, a.name, a.password_hash, p.name
+                     FROM admins a JOIN partners p ON p.id = a.partner_id WHERE a.email = ?1",
+                    [&lookup_email],
+                    |r| {
+                        Ok(AdminRow {
+                            id: r.get(0)?,
+                            partner_id: r.get(1)?,
+                            email: r.get(2)?,
+                            name: r.get(3)?,
+                            password_hash: r.get(4)?,
+                            partner_name: r.get(5)?,
+                        })
+                    },
+                )
+                .optional()?;
+            Ok((failures, oldest, admin))
+        })
+        .await?;
+
+    if failures >= MAX_FAILURES {
+        let retry = oldest.map_or(1, |t| t + FAILURE_WINDOW_SECONDS - now);
+        return Err(ApiError::rate_limited(
+            "Too many failed sign-ins for this email; wait before trying again",
+            u64::try_from(retry).unwrap_or(1),
+        ));
+    }
+
+    // Argon2 is CPU-bound: verify off the async threads.
+    let password = body.password;
+    let hash = admin
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
+    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+
+    match admin {
+        Some(admin) if verified => {
+            let token = format!("ps_{}", random_hex32());
+            let token_digest = digest(&token);
+            let expires_at = now + SESSION_SECONDS;
+            let (admin_id, partner_id, email) = (
+                admin.id.clone(),
+                admin.partner_id.clone(),
+                admin.email.clone(),
+            );
+            state
+                .db
+                .call(move |conn| {
+                    let tx = conn.transaction()?;
+                    tx.execute(
+                        "INSERT INTO sessions (id, token_digest, admin_id, created_at, expires_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![new_id("ses"), token_digest, admin_id, now, expires_at],
+                    )?;
+                    tx.execute("DELETE FROM sign_in_failures WHERE email = ?1", [&email])?;
+                    audit::record(
+                        &tx,
+                        &audit::Event {
+                            partner_id: &partner_id,
+                            kind: "session.created",
+                            actor: Some(&admin_id),
+                            api_key_id: None,
+                            at: now,
+                            request_id: Some(&request_id),
+                        },
+                    )?;
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await?;
+            tracing::info!(admin = %admin.id, "session created");
+            let data = json!({
+                "token": token,
+                "expires_at": rfc3339(expires_at),
+                "admin": { "id": admin.id, "email": admin.email, "name": admin.name },
+                "partner": { "id": admin.partner_id, "name": admin.partner_name },
+            });
+            Ok((StatusCode::CREATED, Json(json!({ "data": data }))))
+        }
+        admin => {
+            state
+                .db
+                .call(move |conn| {
+                    let tx = conn.transaction()?;
+                    tx.execute(
+                        "INSERT INTO sign_in_failures (email, at) VALUES (?1, ?2)",
+                        params![email, now],
+                    )?;
+                    if let Some(admin) = &admin {
+                        audit::record(
+                            &tx,
+                            &audit::Event {
+                                partner_id: &admin.partner_id,
+                                kind: "session.failed",
+                                actor: None,
+                                api_key_id: None,
+                                at: now,
+                                request_id: Some(&request_id),
+                            },
+                        )?;
+                    }
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await?;
+            Err(ApiError::unauthorized("Email or password is incorrect"))
+        }
+    }
+}
+
+async fn end(State(state): State<AppState>, session: AdminSession) -> ApiResult<StatusCode> {
+    let now = state.now_unix();
+    tracing::info!(admin = %session.admin_id, partner = %session.partner_id, "session ended");
+    state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "UPDATE sessions SET ended_at = ?1 WHERE id = ?2 AND ended_at IS NULL",
+                params![now, session.session_id],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

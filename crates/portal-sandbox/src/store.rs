@@ -1,0 +1,173 @@
+//! SQLite storage: one database file in WAL mode with `synchronous=FULL`.
+//!
+//! [`Db::call`] runs a closure on a blocking thread with the connection, so handlers never block
+//! the async runtime. The schema is versioned with `PRAGMA user_version`. Secrets and session
+//! tokens are stored only as SHA-256 digests, passwords only as Argon2id hashes.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::ApiError;
+
+/// The schema, applied to a new database. Times are Unix seconds (UTC).
+const SCHEMA_V1: &str = r"
+CREATE TABLE partners (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE admins (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    token_digest BLOB NOT NULL UNIQUE,
+    admin_id TEXT NOT NULL REFERENCES admins(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ended_at INTEGER
+);
+CREATE TABLE sign_in_failures (
+    email TEXT NOT NULL COLLATE NOCASE,
+    at INTEGER NOT NULL
+);
+CREATE INDEX sign_in_failures_by_email ON sign_in_failures (email, at);
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    environment TEXT NOT NULL CHECK (environment IN ('live', 'test')),
+    label TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    last_four TEXT NOT NULL,
+    permission_preset TEXT NOT NULL CHECK (permission_preset IN ('full', 'limited', 'read')),
+    scope_user_id TEXT,
+    secret_digest BLOB NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    created_by TEXT,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    last_used_at INTEGER,
+    replaced_by TEXT,
+    replaces TEXT
+);
+CREATE TABLE audit_events (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    type TEXT NOT NULL,
+    actor TEXT,
+    api_key_id TEXT,
+    at INTEGER NOT NULL,
+    request_id TEXT
+);
+CREATE INDEX audit_events_by_partner ON audit_events (partner_id, at DESC, id DESC);
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Db")
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings the schema up to date.
+    /// Returns whether the database was new.
+    pub fn open(path: &Path) -> anyhow::Result<(Self, bool)> {
+        let conn = Connection::open(path)?;
+        Self::configure(conn)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> anyhow::Result<(Self, bool)> {
+        Self::configure(Connection::open_in_memory()?)
+    }
+
+    fn configure(conn: Connection) -> anyhow::Result<(Self, bool)> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let fresh = version == 0;
+        if fresh {
+            conn.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
+            ))?;
+        } else if version != 1 {
+            anyhow::bail!("database schema version {version} is newer than this sandbox knows");
+        }
+        Ok((
+            Self {
+                conn: Arc::new(Mutex::new(conn)),
+            },
+            fresh,
+        ))
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| ApiError::internal("database lock poisoned"))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` with the connection on the current thread (start-up and seeding only).
+    pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> anyhow::Result<T> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
+        Ok(f(&mut guard))
+    }
+}
+
+/// Reads a `meta` value.
+pub fn meta_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
+
+/// Writes a `meta` value.
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .map(drop)
+}
+
+/// The default partner's id (the sandbox serves one partner).
+pub fn partner_id(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row(
+        "SELECT id FROM partners ORDER BY created_at, id LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every test and check: rustfmt, clippy (-D warnings), all Rust
+# tests (bindings freshness included), svelte-check, eslint + prettier, the UI unit tests, and
+# the real-window tests under Xvfb with a session bus and an unlocked gnome-keyring.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_toolchains
+ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_ui_packages
+ensure_tauri_driver
+
+cd "$ROOT"
+say "rustfmt"
+cargo fmt --all --check
+
+say "UI: svelte-check, eslint, prettier, unit tests"
+(cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
+build_ui
+
+say "clippy"
+cargo clippy "${CARGO_SELECTION[@]}" --all-targets -- -D warnings
+build_app
+
+say "Rust tests"
+cargo test "${CARGO_SELECTION[@]}"
+
+say "real-window tests (screenshots in target/e2e-screenshots/)"
+rm -rf target/e2e-screenshots
+with_test_session cargo test "${CARGO_SELECTION[@]}" --test app -- --ignored --test-threads=1
+say "all tests and checks passed"

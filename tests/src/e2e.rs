@@ -1,0 +1,209 @@
+//! The real app under WebDriver: `tauri-driver` → WebKitWebDriver → `partner-portal`.
+//!
+//! Pitfalls handled here (SETUP-FACTS.md): the WebDriver session is always closed before
+//! `tauri-driver` is stopped, and `tauri-driver` gets SIGTERM, never SIGKILL (which would orphan
+//! WebKitWebDriver and leave its port taken for the next run).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use serde_json::json;
+
+/// How long a step may wait for the window to show what it expects.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The workspace's target directory.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+        })
+}
+
+/// The app binary the tests drive (built with the `custom-protocol` feature, so it embeds
+/// `ui/dist`). `PARTNER_PORTAL_APP` overrides it.
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("PARTNER_PORTAL_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug").join("partner-portal"))
+}
+
+/// A running app with a WebDriver session on its window.
+pub struct App {
+    client: Client,
+    driver: Child,
+    _data_dir: tempfile::TempDir,
+    screenshots: PathBuf,
+    step: u32,
+}
+
+impl App {
+    /// Starts `tauri-driver` on `port` and the app in a fresh profile `e2e-<pid>-<port>` with
+    /// its own data directory; `env` adds variables for the app.
+    pub async fn start(port: u16, env: &[(&str, &str)]) -> Result<Self> {
+        let binary = app_binary();
+        if !binary.exists() {
+            bail!(
+                "{} is missing: build it first with \
+                 `cargo build --workspace --features partner-portal/custom-protocol`",
+                binary.display()
+            );
+        }
+        let data_dir = tempfile::tempdir()?;
+        let mut command = Command::new(tauri_driver());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .env(
+                "PARTNER_PORTAL_PROFILE",
+                format!("e2e-{}-{port}", std::process::id()),
+            )
+            .env("PARTNER_PORTAL_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let driver = command.spawn().context(
+            "could not start tauri-driver (install it with \
+             `cargo install tauri-driver --version 2.1.0 --locked`)",
+        )?;
+        let screenshots = target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&screenshots)?;
+        let client = match connect(port, &binary).await {
+            Ok(client) => client,
+            Err(error) => {
+                terminate(driver);
+                return Err(error);
+            }
+        };
+        Ok(Self {
+            client,
+            driver,
+            _data_dir: data_dir,
+            screenshots,
+            step: 0,
+        })
+    }
+
+    /// The WebDriver client, for anything the helpers below do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Waits until an element with `data-testid` is in the page and returns it.
+    pub async fn find(&self, test_id: &str) -> Result<Element> {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        self.client
+            .wait()
+            .at_most(STEP_TIMEOUT)
+            .for_element(Locator::Css(&selector))
+            .await
+            .with_context(|| format!("{test_id} did not appear within {STEP_TIMEOUT:?}"))
+    }
+
+    /// Waits until the element's text contains `needle`, and returns the text.
+    pub async fn wait_for_text(&self, test_id: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let text = self.find(test_id).await?.text().await.unwrap_or_default();
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("{test_id} shows {text:?}, expected it to contain {needle:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Replaces the text of an input.
+    pub async fn fill(&self, test_id: &str, text: &str) -> Result<()> {
+        let input = self.find(test_id).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, test_id: &str) -> Result<()> {
+        self.find(test_id).await?.click().await?;
+        Ok(())
+    }
+
+    /// Saves a screenshot of the window as `target/e2e-screenshots/<test>-NN-<name>.png`.
+    pub async fn screenshot(&mut self, test: &str, name: &str) -> Result<PathBuf> {
+        self.step += 1;
+        let png = self.client.screenshot().await?;
+        let path = self
+            .screenshots
+            .join(format!("{test}-{:02}-{name}.png", self.step));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Closes the WebDriver session (which closes the app), then stops tauri-driver.
+    pub async fn stop(self) {
+        let _ = self.client.close().await;
+        terminate(self.driver);
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    match cargo_home.map(|h| h.join("bin").join("tauri-driver")) {
+        Some(path) if path.exists() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+async fn connect(port: u16, binary: &Path) -> Result<Client> {
+    let mut caps = serde_json::Map::new();
+    caps.insert("tauri:options".into(), json!({ "application": binary }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    loop {
+        match ClientBuilder::rustls()?
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return Ok(client),
+            // tauri-driver takes a moment to listen.
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(error) => return Err(error).context("could not open a WebDriver session"),
+        }
+    }
+}
+
+fn terminate(mut driver: Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
