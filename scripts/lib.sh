@@ -9,7 +9,7 @@ CARGO_SELECTION=(--workspace --features partner-portal/custom-protocol)
 TAURI_DRIVER_VERSION="2.1.0"
 
 BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
-RUN_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
+RUN_PACKAGES=(xvfb xauth dbus gnome-keyring libsecret-tools)
 TEST_PACKAGES=(webkit2gtk-driver keyutils xclip imagemagick)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -54,8 +54,10 @@ ensure_ui_packages() {
 }
 
 ensure_tauri_driver() {
-  local bin="${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver"
-  if [[ ! -x "$bin" ]] || ! "$bin" --version 2>/dev/null | grep -q "$TAURI_DRIVER_VERSION"; then
+  local home="${CARGO_HOME:-$HOME/.cargo}"
+  local bin="$home/bin/tauri-driver"
+  # tauri-driver has no --version: cargo's install record says which version is there.
+  if [[ ! -x "$bin" ]] || ! grep -qs "^\"tauri-driver $TAURI_DRIVER_VERSION " "$home/.crates.toml"; then
     say "installing tauri-driver $TAURI_DRIVER_VERSION"
     (cd /tmp && cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet)
   fi

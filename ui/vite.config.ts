@@ -5,7 +5,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 1420, strictPort: true },
+  // `fs.allow` lets the dev server serve the product icon from the repository's icons/.
+  server: { port: 1420, strictPort: true, fs: { allow: [".", "../icons"] } },
   build: {
     // The Linux webview is WebKitGTK; Safari 16 is the oldest engine we promise to run on.
     target: "safari16",

@@ -93,7 +93,6 @@ pub async fn sign_in(
         // Best effort: the old token should not outlive its use.
         let _ = previous.sign_out().await;
     }
-    bench_mark("signed_in");
     Ok(view)
 }
 
@@ -132,12 +131,25 @@ pub async fn current_session(app: AppHandle) -> Option<SessionView> {
     slot.as_ref().map(|c| c.view().clone())
 }
 
-/// The UI's first frame is on screen: logged once, and printed for the start-up benchmark.
+/// A start-up milestone the UI reports once it is on screen.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Milestone {
+    /// The first frame of the UI.
+    FirstPaint,
+    /// The first frame of the signed-in screen.
+    SignedIn,
+}
+
+/// The UI painted a milestone: logged the first time, and printed for the start-up benchmark.
 #[tauri::command]
 #[specta::specta]
-pub fn report_painted(app: AppHandle) {
-    if app.state::<AppState>().first_paint() {
-        bench_mark("first_paint");
+pub fn report_painted(app: AppHandle, milestone: Milestone) {
+    if app.state::<AppState>().first_time(milestone) {
+        bench_mark(match milestone {
+            Milestone::FirstPaint => "first_paint",
+            Milestone::SignedIn => "signed_in",
+        });
     }
 }
 

@@ -9,6 +9,7 @@ use tauri::{AppHandle, Manager};
 use tokio::sync::Mutex;
 use tracing_appender::non_blocking::WorkerGuard;
 
+use crate::commands::Milestone;
 use crate::sandbox::EmbeddedSandbox;
 
 /// Environment variable: sign in to the bundled sandbox by itself on start (benchmarks, demos).
@@ -22,8 +23,8 @@ pub struct AppState {
     pub sandbox: EmbeddedSandbox,
     /// The signed-in session, if any.
     pub connection: Mutex<Option<Connection>>,
-    /// Whether the first paint was already reported.
-    pub painted: AtomicBool,
+    /// Which start-up milestones were already reported.
+    milestones: [AtomicBool; 2],
     _log_guard: Option<WorkerGuard>,
 }
 
@@ -35,14 +36,14 @@ impl AppState {
             profile,
             sandbox,
             connection: Mutex::new(None),
-            painted: AtomicBool::new(false),
+            milestones: [AtomicBool::new(false), AtomicBool::new(false)],
             _log_guard: log_guard,
         }
     }
 
-    /// Marks the first paint; true only the first time.
-    pub fn first_paint(&self) -> bool {
-        !self.painted.swap(true, Ordering::SeqCst)
+    /// Marks a milestone; true only the first time.
+    pub fn first_time(&self, milestone: Milestone) -> bool {
+        !self.milestones[milestone as usize].swap(true, Ordering::SeqCst)
     }
 }
 

@@ -144,6 +144,14 @@ impl App {
     /// Saves a screenshot of the window as `target/e2e-screenshots/<test>-NN-<name>.png`.
     pub async fn screenshot(&mut self, test: &str, name: &str) -> Result<PathBuf> {
         self.step += 1;
+        // WebKit captures the last composited frame: let the page paint what the step changed.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await?;
         let png = self.client.screenshot().await?;
         let path = self
             .screenshots

@@ -13,7 +13,7 @@ use portal_tests::e2e::App;
 async fn scenario<F, Fut>(port: u16, body: F)
 where
     F: FnOnce(App) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = (App, anyhow::Result<()>)> + Send,
+    Fut: std::future::Future<Output = (App, anyhow::Result<()>)> + Send + 'static,
 {
     let app = App::start(port, &[])
         .await

@@ -63,8 +63,9 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// The dotted field name for a decoding error. serde reports missing and unknown fields at the
-/// parent's path with the name in backticks; list elements appear as `[n]` and name the list.
+/// The dotted field name for a decoding error. The path already ends at an unknown or wrongly
+/// typed field; a missing field is reported at its parent's path with the name in backticks.
+/// List elements appear as `[n]` and name the list.
 fn field_from(path: &str, message: &str) -> String {
     let mut segments: Vec<String> = path
         .split('.')
@@ -72,11 +73,10 @@ fn field_from(path: &str, message: &str) -> String {
         .map(|s| s.split('[').next().unwrap_or(s).to_owned())
         .filter(|s| !s.is_empty())
         .collect();
-    let named = ["missing field `", "unknown field `"]
-        .iter()
-        .find_map(|prefix| message.strip_prefix(prefix))
+    let missing = message
+        .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next());
-    if let Some(name) = named {
+    if let Some(name) = missing {
         segments.push(name.to_owned());
     }
     if segments.is_empty() {

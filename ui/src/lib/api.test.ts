@@ -27,7 +27,7 @@ describe("tauriApi", () => {
     await expect(tauriApi.signIn(request)).resolves.toEqual(sessionView());
     await expect(tauriApi.signOut()).resolves.toBeUndefined();
     await expect(tauriApi.currentSession()).resolves.toBeNull();
-    await expect(tauriApi.reportPainted()).resolves.toBeUndefined();
+    await expect(tauriApi.reportPainted("first_paint")).resolves.toBeUndefined();
     expect(invoke.mock.calls.map(([cmd]) => cmd)).toEqual([
       "app_info",
       "sign_in",

@@ -16,6 +16,7 @@ export type {
   AppInfo,
   ErrorCode,
   IpcError,
+  Milestone,
   Partner,
   SandboxStatus,
   ServerChoice,
@@ -24,7 +25,7 @@ export type {
   SessionView,
   SignInRequest,
 } from "./bindings";
-import type { AppInfo, SessionView, SignInRequest } from "./bindings";
+import type { AppInfo, Milestone, SessionView, SignInRequest } from "./bindings";
 
 /** What the UI can ask of the Rust side. Plain async functions; failures throw {@link ApiError}. */
 export interface Api {
@@ -33,8 +34,8 @@ export interface Api {
   signOut(): Promise<void>;
   /** The session restored by Rust, or `null` when nobody is signed in. */
   currentSession(): Promise<SessionView | null>;
-  /** Tells Rust the first frame is on screen (startup timing). */
-  reportPainted(): Promise<void>;
+  /** Tells Rust a start-up milestone is on screen (logged, and read by the benchmark). */
+  reportPainted(milestone: Milestone): Promise<void>;
 }
 
 /** A failed call. `error` always has every optional field present (absent on the wire → `null`). */
@@ -123,9 +124,9 @@ export const tauriApi: Api = {
       unwrap(await commands.signOut());
     }),
   currentSession: () => call(() => commands.currentSession()),
-  reportPainted: () =>
+  reportPainted: (milestone) =>
     call(async () => {
-      await commands.reportPainted();
+      await commands.reportPainted(milestone);
     }),
 };
 

@@ -13,8 +13,8 @@ export const commands = {
 	signOut: () => typedError<null, IpcError>(__TAURI_INVOKE("sign_out")),
 	/**  The signed-in session, or `null`. An expired session is dropped. */
 	currentSession: () => __TAURI_INVOKE<SessionView | null>("current_session"),
-	/**  The UI's first frame is on screen: logged once, and printed for the start-up benchmark. */
-	reportPainted: () => __TAURI_INVOKE<void>("report_painted"),
+	/**  The UI painted a milestone: logged the first time, and printed for the start-up benchmark. */
+	reportPainted: (milestone: Milestone) => __TAURI_INVOKE<void>("report_painted", { milestone }),
 };
 
 /* Types */
@@ -87,6 +87,13 @@ export type IpcError = {
 	/**  The input at fault. */
 	field?: string | null,
 };
+
+/**  A start-up milestone the UI reports once it is on screen. */
+export type Milestone = 
+/**  The first frame of the UI. */
+"first_paint" | 
+/**  The first frame of the signed-in screen. */
+"signed_in";
 
 /**  The partner an admin or a key belongs to. */
 export type Partner = {

@@ -6,7 +6,7 @@
  * between the two server choices.
  */
 import { ApiError } from "./api";
-import type { Api, AppInfo, ServerKind, SessionView, SignInRequest } from "./api";
+import type { Api, AppInfo, Milestone, ServerKind, SessionView, SignInRequest } from "./api";
 
 /** The Connect form's fields, kept separately for each server choice. */
 export type Draft = { email: string; password: string };
@@ -153,5 +153,10 @@ export class SessionStore {
     } finally {
       this.signingOut = false;
     }
+  }
+
+  /** Tells Rust a start-up milestone is on screen. Timing only: a failure is ignored. */
+  markPainted(milestone: Milestone): void {
+    this.#api.reportPainted(milestone).catch(() => {});
   }
 }

@@ -26,6 +26,13 @@ describe("Home", () => {
     expect(expires.textContent).toMatch(/2031/);
   });
 
+  it("reports the signed-in milestone once it has painted", async () => {
+    const api = fakeApi();
+    const session = new SessionStore(api);
+    render(Home, { props: { session, view: sessionView() } });
+    await waitFor(() => expect(api.reportPainted).toHaveBeenCalledWith("signed_in"));
+  });
+
   it("names a remote server as the Peeker API", async () => {
     await renderHome(
       sessionView({ server: { kind: "remote", base_url: "https://api.peeker.ai" } }),
