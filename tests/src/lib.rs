@@ -5,4 +5,3 @@
 //! keyring entries or data. Every step can save a screenshot under `target/e2e-screenshots/`.
 
 pub mod e2e;
-pub mod fixtures;

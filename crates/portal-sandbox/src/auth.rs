@@ -42,6 +42,63 @@ pub struct PartnerKey {
     pub scope_user_id: Option<String>,
 }
 
+/// Counts one request of a key (in its minute's usage bucket) and sets `last_used_at`. Every
+/// authenticated request counts, whatever its answer, 429s included.
+fn record_use(conn: &rusqlite::Connection, key_id: &str, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",
+        params![now, key_id],
+    )?;
+    conn.execute(
+        "INSERT INTO key_usage (api_key_id, minute, count) VALUES (?1, ?2, 1)
+         ON CONFLICT (api_key_id, minute) DO UPDATE SET count = count + 1",
+        params![key_id, now.div_euclid(60) * 60],
+    )?;
+    Ok(())
+}
+
+/// What a preset-restricted action needs: its name in the 403 message and the presets that may.
+pub trait Permission {
+    /// The action, as named in `API key does not have permission for <action>`.
+    const ACTION: &'static str;
+    /// The presets allowed to take it.
+    const PRESETS: &'static [&'static str];
+}
+
+/// `POST /domains/availability`: `limited` or `full`.
+#[derive(Debug)]
+pub struct DomainAvailability;
+impl Permission for DomainAvailability {
+    const ACTION: &'static str = "domain_availability";
+    const PRESETS: &'static [&'static str] = &["full", "limited"];
+}
+
+/// `POST /domains/forwarding`: `full` only.
+#[derive(Debug)]
+pub struct DomainForwarding;
+impl Permission for DomainForwarding {
+    const ACTION: &'static str = "domain_forwarding";
+    const PRESETS: &'static [&'static str] = &["full"];
+}
+
+/// A valid key whose preset allows `P`; otherwise 403 (after 401 and 429, before any input
+/// check, as API.md §5 orders them).
+#[derive(Debug)]
+pub struct Allowed<P>(pub PartnerKey, std::marker::PhantomData<P>);
+
+impl<P: Permission + Send + Sync> FromRequestParts<AppState> for Allowed<P> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let key = PartnerKey::from_request_parts(parts, state).await?;
+        if P::PRESETS.contains(&key.preset.as_str()) {
+            Ok(Allowed(key, std::marker::PhantomData))
+        } else {
+            Err(ApiError::forbidden(P::ACTION))
+        }
+    }
+}
+
 /// 413 when the declared body is over the limit: checked before authentication.
 fn check_declared_size(parts: &Parts) -> Result<(), ApiError> {
     let declared = parts
@@ -142,17 +199,21 @@ impl FromRequestParts<AppState> for PartnerKey {
                     )
                     .optional()?;
                 if let Some((key, _)) = &key {
-                    conn.execute(
-                        "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",
-                        params![now, key.id],
-                    )?;
+                    record_use(conn, &key.id, now)?;
                 }
                 Ok(key)
             })
             .await?;
-        match found {
-            Some((key, stored)) if digests_equal(&stored, &digest(token)) => Ok(key),
-            _ => Err(unauthorized()),
-        }
+        let key = match found {
+            Some((key, stored)) if digests_equal(&stored, &digest(token)) => key,
+            _ => return Err(unauthorized()),
+        };
+        state.limiter.check(&key.id).map_err(|seconds| {
+            ApiError::rate_limited(
+                "Rate limit exceeded for this API key (600 requests per minute)",
+                seconds,
+            )
+        })?;
+        Ok(key)
     }
 }

@@ -14,11 +14,18 @@ mod auth;
 pub mod crypto;
 mod error;
 mod extract;
+mod jobs;
 pub mod keys;
+pub mod limit;
+mod list;
+mod openapi;
+pub mod page;
+mod query;
 mod request_id;
 mod routes;
-mod seed;
+pub mod seed;
 pub mod store;
+mod wire;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,15 +33,22 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header;
 use axum::middleware::{from_fn, map_response};
+use axum::routing::get;
+use rusqlite::OptionalExtension;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
+pub use limit::RateLimiter;
+use page::PageKey;
 pub use request_id::HEADER as REQUEST_ID_HEADER;
 use store::Db;
 
@@ -62,6 +76,8 @@ impl Clock for SystemClock {
 pub struct AppState {
     db: Db,
     clock: Arc<dyn Clock>,
+    limiter: Arc<RateLimiter>,
+    page_key: PageKey,
 }
 
 impl std::fmt::Debug for AppState {
@@ -71,9 +87,16 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State over an open database and a clock.
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+    /// State over an open (prepared) database, a clock and a rate limiter. Reads the page-token
+    /// key from the database, creating it on first use.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, limiter: RateLimiter) -> anyhow::Result<Self> {
+        let page_key = db.blocking(store::page_key)??;
+        Ok(Self {
+            db,
+            clock,
+            limiter: Arc::new(limiter),
+            page_key,
+        })
     }
 
     /// The database.
@@ -89,9 +112,19 @@ impl AppState {
 /// The whole API as one router: `/api/portal/v1/…` and `/api/partner/v1/…`, with request ids,
 /// tracing, the body limit and envelopes for the framework's own errors.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let (routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/portal/v1", routes::portal())
         .nest("/api/partner/v1", routes::partner())
+        .split_for_parts();
+    let document: Arc<str> = document.to_json().unwrap_or_default().into();
+    let openapi_json = move || async move {
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            document.to_string(),
+        )
+    };
+    routes
+        .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::not_found("No such endpoint") })
         .with_state(state)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
@@ -197,6 +230,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
         None => Db::open_in_memory()?,
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let limiter = RateLimiter::new(config.rate_limit_per_minute);
     let email = config
         .admin_email
         .clone()
@@ -205,11 +239,16 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
         .admin_password
         .clone()
         .unwrap_or_else(|| format!("sandbox-{}", &crypto::random_hex32()[..16]));
-    prepare_database(&db, fresh, config.seed, &email, &password)?;
+    prepare_database_with(&db, fresh, config.seed, config.domains, &email, &password)?;
+    let now = clock.now().unix_timestamp();
+    let resumed = db.blocking(|conn| jobs::finish_unfinished(conn, now))??;
+    if resumed > 0 {
+        tracing::info!(resumed, "finished forwarding jobs left unfinished");
+    }
 
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let app = router(AppState::new(db, clock));
+    let app = router(AppState::new(db, clock, limiter)?);
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app)
@@ -231,8 +270,9 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
     })
 }
 
-/// Seeds a new database from `seed` and sets the admin's credentials (on a reused database too,
-/// so the credentials given are always the ones that work).
+/// Seeds a new database from `seed` with [`Config::default`]'s number of domains per environment
+/// and sets the admin's credentials (on a reused database too, so the credentials given are
+/// always the ones that work).
 pub fn prepare_database(
     db: &Db,
     fresh: bool,
@@ -240,8 +280,26 @@ pub fn prepare_database(
     admin_email: &str,
     admin_password: &str,
 ) -> anyhow::Result<()> {
-    if fresh {
-        db.blocking(|conn| seed::seed(conn, seed))??;
+    let domains = Config::default().domains;
+    prepare_database_with(db, fresh, seed, domains, admin_email, admin_password)
+}
+
+/// [`prepare_database`] with `domains` domains per environment.
+pub fn prepare_database_with(
+    db: &Db,
+    fresh: bool,
+    seed: u64,
+    domains: u32,
+    admin_email: &str,
+    admin_password: &str,
+) -> anyhow::Result<()> {
+    // A database whose seeding never finished (the process died mid-seed) has no partner yet:
+    // seed it as if it were new.
+    let seeded = db
+        .blocking(|conn| store::partner_id(conn).optional())??
+        .is_some();
+    if fresh || !seeded {
+        db.blocking(|conn| seed::seed(conn, seed, domains))??;
     }
     let password_hash = crypto::hash_password(admin_password)?;
     db.blocking(|conn| seed::set_admin(conn, admin_email, &password_hash))??;

@@ -57,6 +57,68 @@ CREATE TABLE api_keys (
     replaced_by TEXT,
     replaces TEXT
 );
+CREATE INDEX api_keys_page ON api_keys (partner_id, environment, created_at DESC, id DESC);
+CREATE TABLE key_usage (
+    api_key_id TEXT NOT NULL,
+    minute INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (api_key_id, minute)
+) WITHOUT ROWID;
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    environment TEXT NOT NULL CHECK (environment IN ('live', 'test')),
+    email TEXT NOT NULL COLLATE NOCASE,
+    first_name TEXT,
+    last_name TEXT,
+    status TEXT NOT NULL CHECK (status IN ('active', 'deleted')),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX users_page ON users (partner_id, environment, created_at DESC, id DESC);
+CREATE INDEX users_by_email ON users (partner_id, environment, email);
+CREATE TABLE domains (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    environment TEXT NOT NULL CHECK (environment IN ('live', 'test')),
+    domain TEXT NOT NULL,
+    category TEXT NOT NULL CHECK (category IN ('inventory', 'connected')),
+    status TEXT NOT NULL
+        CHECK (status IN ('available', 'in_progress', 'active', 'failed', 'action_required')),
+    -- bit 1: google, bit 2: microsoft
+    usable_for INTEGER NOT NULL,
+    provider TEXT CHECK (provider IN ('google', 'microsoft')),
+    user_id TEXT,
+    order_id TEXT,
+    forwarding_url TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX domains_page ON domains (partner_id, environment, created_at DESC, id DESC);
+CREATE INDEX domains_by_status ON domains (partner_id, environment, status, created_at DESC, id DESC);
+CREATE INDEX domains_by_category
+    ON domains (partner_id, environment, category, created_at DESC, id DESC);
+CREATE INDEX domains_by_category_status
+    ON domains (partner_id, environment, category, status, created_at DESC, id DESC);
+CREATE INDEX domains_by_user ON domains (partner_id, environment, user_id, created_at DESC, id DESC);
+CREATE INDEX domains_by_name ON domains (partner_id, environment, domain);
+CREATE INDEX domains_counts
+    ON domains (partner_id, environment, status, category, provider, usable_for);
+CREATE TABLE forwarding_jobs (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    environment TEXT NOT NULL CHECK (environment IN ('live', 'test')),
+    scope_user_id TEXT,
+    forwarding_url TEXT NOT NULL,
+    -- JSON array of the entries as requested (dom_ ids or names)
+    requested TEXT NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('in_progress', 'completed', 'partial_success', 'failed')),
+    -- JSON arrays, filled when the job finishes
+    completed TEXT NOT NULL DEFAULT '[]',
+    failed TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    completed_at INTEGER
+);
+CREATE INDEX forwarding_jobs_unfinished ON forwarding_jobs (status) WHERE status = 'in_progress';
 CREATE TABLE audit_events (
     id TEXT PRIMARY KEY,
     partner_id TEXT NOT NULL REFERENCES partners(id),
@@ -67,6 +129,7 @@ CREATE TABLE audit_events (
     request_id TEXT
 );
 CREATE INDEX audit_events_by_partner ON audit_events (partner_id, at DESC, id DESC);
+CREATE INDEX audit_events_by_key ON audit_events (partner_id, api_key_id, at DESC, id DESC);
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -170,4 +233,20 @@ pub fn partner_id(conn: &Connection) -> rusqlite::Result<String> {
         [],
         |r| r.get(0),
     )
+}
+
+/// The key that signs page tokens: random, made once per database.
+pub fn page_key(conn: &mut Connection) -> anyhow::Result<crate::page::PageKey> {
+    let hex_key = match meta_get(conn, "page_token_key")? {
+        Some(existing) => existing,
+        None => {
+            let fresh = crate::crypto::random_hex32();
+            meta_set(conn, "page_token_key", &fresh)?;
+            fresh
+        }
+    };
+    let bytes: [u8; 32] = hex::decode(&hex_key)?
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the page-token key in the database is not 32 bytes"))?;
+    Ok(crate::page::PageKey::new(bytes))
 }

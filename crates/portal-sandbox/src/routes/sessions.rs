@@ -6,17 +6,19 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use rusqlite::{OptionalExtension, params};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::AdminSession;
 use crate::crypto::{digest, dummy_hash, random_hex32, verify_password};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::request_id::RequestId;
+use crate::wire::{Data, ErrorEnvelope, PartnerRef};
 use crate::{AppState, audit, new_id, rfc3339};
 
 /// How long a session lasts.
@@ -26,17 +28,44 @@ pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 /// Failures allowed within the window.
 pub const MAX_FAILURES: i64 = 5;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sessions", post(create))
-        .route("/sessions/current", delete(end))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(end))
 }
 
-#[derive(Debug, Deserialize)]
+/// `POST /sessions`'s body.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SignIn {
+pub struct SignIn {
+    /// The admin's email (matched ignoring case).
     email: String,
+    /// The admin's password.
     password: String,
+}
+
+/// A new session. The only answer that carries the token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// `ps_` + 64 hex: the bearer for the portal API.
+    token: String,
+    /// When the token stops working (12 h).
+    expires_at: String,
+    /// Who signed in.
+    admin: AdminRef,
+    /// Their partner.
+    partner: PartnerRef,
+}
+
+/// A portal admin.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminRef {
+    /// `adm_…`
+    id: String,
+    /// Sign-in email.
+    email: String,
+    /// Display name.
+    name: String,
 }
 
 struct AdminRow {
@@ -48,11 +77,25 @@ struct AdminRow {
     partner_name: String,
 }
 
+/// Signs an admin in. Wrong email and wrong password get the same 401.
+#[utoipa::path(
+    post,
+    path = "/sessions",
+    operation_id = "create_session",
+    tag = "portal",
+    request_body = SignIn,
+    responses(
+        (status = 201, description = "Signed in", body = Data<SessionCreated>),
+        (status = 400, description = "Malformed body", body = ErrorEnvelope),
+        (status = 401, description = "Wrong email or password", body = ErrorEnvelope),
+        (status = 429, description = "Too many failed sign-ins for this email", body = ErrorEnvelope),
+    )
+)]
 async fn create(
     State(state): State<AppState>,
     Extension(RequestId(request_id)): Extension<RequestId>,
     JsonBody(body): JsonBody<SignIn>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Data<SessionCreated>>)> {
     let email = body.email.trim().to_owned();
     if email.is_empty() {
         return Err(ApiError::invalid("email", "Enter an email address"));
@@ -146,13 +189,20 @@ async fn create(
                 })
                 .await?;
             tracing::info!(admin = %admin.id, "session created");
-            let data = json!({
-                "token": token,
-                "expires_at": rfc3339(expires_at),
-                "admin": { "id": admin.id, "email": admin.email, "name": admin.name },
-                "partner": { "id": admin.partner_id, "name": admin.partner_name },
-            });
-            Ok((StatusCode::CREATED, Json(json!({ "data": data }))))
+            let created = SessionCreated {
+                token,
+                expires_at: rfc3339(expires_at),
+                admin: AdminRef {
+                    id: admin.id,
+                    email: admin.email,
+                    name: admin.name,
+                },
+                partner: PartnerRef {
+                    id: admin.partner_id,
+                    name: admin.partner_name,
+                },
+            };
+            Ok((StatusCode::CREATED, Json(Data::new(created))))
         }
         admin => {
             state
@@ -185,6 +235,18 @@ async fn create(
     }
 }
 
+/// Signs out: the token stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/sessions/current",
+    operation_id = "delete_current_session",
+    tag = "portal",
+    security(("portal_session" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Missing, invalid or expired session", body = ErrorEnvelope),
+    )
+)]
 async fn end(State(state): State<AppState>, session: AdminSession) -> ApiResult<StatusCode> {
     let now = state.now_unix();
     tracing::info!(admin = %session.admin_id, partner = %session.partner_id, "session ended");

@@ -1,0 +1,13 @@
+//! The sandbox through its router (no socket), checked against API.md: one test binary, one
+//! module per area.
+
+mod audit;
+mod domains;
+mod envelope;
+mod keys;
+mod partner_auth;
+mod seed;
+mod sessions;
+mod storage;
+mod support;
+mod users;
