@@ -121,6 +121,15 @@ impl PageKey {
             id: id.to_owned(),
         })
     }
+
+    /// The cursor of a list request: `None` for the first page, else the opened `page_token`.
+    pub fn cursor(
+        &self,
+        binding: &Binding<'_>,
+        token: Option<&str>,
+    ) -> Result<Option<Cursor>, ApiError> {
+        token.map(|t| self.open(binding, t)).transpose()
+    }
 }
 
 /// Checks `per_page` (1..=100, default 25).

@@ -116,10 +116,9 @@ async fn list(
         scope: None,
         filters: &filters,
     };
-    let cursor = match &query.page_token {
-        Some(token) => Some(state.page_key.open(&binding, token)?),
-        None => None,
-    };
+    let cursor = state
+        .page_key
+        .cursor(&binding, query.page_token.as_deref())?;
     let now = state.now_unix();
     let partner_id = session.partner_id.clone();
     let key_filter = query.api_key_id.clone();

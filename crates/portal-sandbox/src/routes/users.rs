@@ -126,10 +126,9 @@ async fn list(
         scope: key.scope_user_id.as_deref(),
         filters: &filters,
     };
-    let cursor = query
-        .page_token
-        .map(|t| state.page_key.open(&binding, &t))
-        .transpose()?;
+    let cursor = state
+        .page_key
+        .cursor(&binding, query.page_token.as_deref())?;
 
     // `users.email` is COLLATE NOCASE, so `=` ignores case (and uses `users_by_email`).
     let mut sql = "SELECT id, email, first_name, last_name, status, created_at FROM users

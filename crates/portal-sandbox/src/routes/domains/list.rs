@@ -48,9 +48,7 @@ pub async fn list(
         scope: key.scope_user_id.as_deref(),
         filters: &pairs,
     };
-    let cursor = token
-        .map(|t| state.page_key.open(&binding, &t))
-        .transpose()?;
+    let cursor = state.page_key.cursor(&binding, token.as_deref())?;
     let caller = key.clone();
     let rows = state
         .db

@@ -68,10 +68,9 @@ pub async fn list(
         scope: None,
         filters: &filters,
     };
-    let cursor = match &query.page_token {
-        Some(token) => Some(state.page_key.open(&binding, token)?),
-        None => None,
-    };
+    let cursor = state
+        .page_key
+        .cursor(&binding, query.page_token.as_deref())?;
     let now = state.now_unix();
     let partner_id = session.partner_id.clone();
     let (environment, status) = (query.environment, query.status);
