@@ -1,4 +1,5 @@
-// First-paint probe for bench/run.sh: two nested animation frames put us after the first paint.
+// First-paint probe for bench/run.sh, the same technique as the app's (ui/src/lib/paint.ts): the
+// animation-frame callback runs just before the next paint, a task queued from it right after.
 requestAnimationFrame(() =>
-  requestAnimationFrame(() => window.__TAURI_INTERNALS__.invoke("report_painted")),
+  setTimeout(() => window.__TAURI_INTERNALS__.invoke("report_painted"), 0),
 );

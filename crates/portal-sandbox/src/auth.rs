@@ -114,7 +114,11 @@ fn check_declared_size(parts: &Parts) -> Result<(), ApiError> {
 
 /// The token after exactly `Bearer `, if it has the given prefix followed by 64 lowercase hex.
 fn bearer_token<'a>(parts: &'a Parts, prefixes: &[&str]) -> Option<&'a str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    parse_bearer(parts.headers.get(AUTHORIZATION)?.to_str().ok()?, prefixes)
+}
+
+/// The token of an `Authorization` value that is exactly `Bearer <prefix><64 lowercase hex>`.
+fn parse_bearer<'a>(value: &'a str, prefixes: &[&str]) -> Option<&'a str> {
     let token = value.strip_prefix("Bearer ")?;
     let rest = prefixes.iter().find_map(|p| token.strip_prefix(p))?;
     let well_formed = rest.len() == 64
@@ -215,5 +219,63 @@ impl FromRequestParts<AppState> for PartnerKey {
             )
         })?;
         Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bearer;
+    use proptest::prelude::*;
+
+    const KEY_PREFIXES: &[&str] = &["pk_live_", "pk_test_"];
+
+    fn hex64() -> impl Strategy<Value = String> {
+        "[0-9a-f]{64}"
+    }
+
+    proptest! {
+        #[test]
+        fn exact_bearer_keys_are_accepted(hex in hex64(), live in any::<bool>()) {
+            let key = format!("pk_{}_{hex}", if live { "live" } else { "test" });
+            let header = format!("Bearer {key}");
+            prop_assert_eq!(parse_bearer(&header, KEY_PREFIXES), Some(key.as_str()));
+        }
+
+        #[test]
+        fn any_other_scheme_spacing_or_case_is_refused(
+            hex in hex64(),
+            scheme in "(bearer|BEARER|Basic|Token|Bearer |Bearer\t| Bearer|Bearer:)",
+        ) {
+            let header = format!("{scheme} pk_live_{hex}");
+            prop_assert_eq!(parse_bearer(&header, KEY_PREFIXES), None);
+        }
+
+        #[test]
+        fn malformed_keys_are_refused(
+            body in "[0-9a-zA-Z_]{0,80}",
+            prefix in "(pk_live_|pk_test_|pk_prod_|ps_|pk_|)",
+        ) {
+            let key = format!("{prefix}{body}");
+            let valid = (prefix == "pk_live_" || prefix == "pk_test_")
+                && body.len() == 64
+                && body.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            let header = format!("Bearer {key}");
+            prop_assert_eq!(parse_bearer(&header, KEY_PREFIXES).is_some(), valid, "{}", header);
+        }
+
+        #[test]
+        fn trailing_or_leading_junk_is_refused(hex in hex64(), junk in "[ \t.=a-z0-9]{1,4}") {
+            let before = format!("Bearer {junk}pk_test_{hex}");
+            let after = format!("Bearer pk_test_{hex}{junk}");
+            prop_assert_eq!(parse_bearer(&before, KEY_PREFIXES), None);
+            prop_assert_eq!(parse_bearer(&after, KEY_PREFIXES), None);
+        }
+
+        #[test]
+        fn session_tokens_are_not_keys(hex in hex64()) {
+            let session = format!("Bearer ps_{hex}");
+            prop_assert_eq!(parse_bearer(&session, KEY_PREFIXES), None);
+            prop_assert_eq!(parse_bearer(&session, &["ps_"]), Some(&session[7..]));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! module per area.
 
 mod audit;
+mod crash;
 mod domains;
 mod envelope;
 mod keys;
