@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every test and check: rustfmt, clippy (-D warnings), all Rust
-# tests (bindings freshness included), svelte-check, eslint + prettier, the UI unit tests, and
-# the real-window tests under Xvfb with a session bus and an unlocked gnome-keyring.
+# tests (bindings freshness included), svelte-check, eslint + prettier, the UI unit tests,
+# schemathesis against the sandbox's OpenAPI document, and the real-window tests under Xvfb with a
+# session bus and an unlocked gnome-keyring.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchains
@@ -23,6 +24,8 @@ build_app
 
 say "Rust tests"
 cargo test "${CARGO_SELECTION[@]}"
+
+bash "$ROOT/scripts/schemathesis.sh"
 
 say "real-window tests (screenshots in target/e2e-screenshots/)"
 rm -rf target/e2e-screenshots

@@ -6,6 +6,7 @@ mod crash;
 mod domains;
 mod envelope;
 mod keys;
+mod load;
 mod partner_auth;
 mod seed;
 mod sessions;
