@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    let generated_password = args.admin_password.is_none();
     let sandbox = spawn(Config {
         addr: args.addr,
         db_path: Some(args.db),
@@ -57,7 +58,10 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     println!("admin email: {}", sandbox.admin_email());
-    println!("admin password: {}", sandbox.admin_password());
+    // A password given on the command line is not echoed; a generated one must be shown once.
+    if generated_password {
+        println!("admin password (generated): {}", sandbox.admin_password());
+    }
     println!("listening on {}", sandbox.base_url());
     tokio::signal::ctrl_c().await?;
     sandbox.stop().await;
