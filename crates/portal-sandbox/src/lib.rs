@@ -239,7 +239,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
         .admin_password
         .clone()
         .unwrap_or_else(|| format!("sandbox-{}", &crypto::random_hex32()[..16]));
-    prepare_database_with(&db, fresh, config.seed, config.domains, &email, &password)?;
+    prepare_database(&db, config.seed, config.domains, &email, &password)?;
     let now = clock.now().unix_timestamp();
     let resumed = db.blocking(|conn| jobs::finish_unfinished(conn, now))??;
     if resumed > 0 {
@@ -270,35 +270,21 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
     })
 }
 
-/// Seeds a new database from `seed` with [`Config::default`]'s number of domains per environment
-/// and sets the admin's credentials (on a reused database too, so the credentials given are
-/// always the ones that work).
+/// Seeds the database from `seed` with `domains` domains per environment unless it already holds
+/// a data set, and sets the admin's credentials (on a reused database too, so the credentials
+/// given are always the ones that work). A database whose seeding never finished (the process
+/// died mid-seed) has no partner yet, so it is seeded like a new one.
 pub fn prepare_database(
     db: &Db,
-    fresh: bool,
-    seed: u64,
-    admin_email: &str,
-    admin_password: &str,
-) -> anyhow::Result<()> {
-    let domains = Config::default().domains;
-    prepare_database_with(db, fresh, seed, domains, admin_email, admin_password)
-}
-
-/// [`prepare_database`] with `domains` domains per environment.
-pub fn prepare_database_with(
-    db: &Db,
-    fresh: bool,
     seed: u64,
     domains: u32,
     admin_email: &str,
     admin_password: &str,
 ) -> anyhow::Result<()> {
-    // A database whose seeding never finished (the process died mid-seed) has no partner yet:
-    // seed it as if it were new.
     let seeded = db
         .blocking(|conn| store::partner_id(conn).optional())??
         .is_some();
-    if fresh || !seeded {
+    if !seeded {
         db.blocking(|conn| seed::seed(conn, seed, domains))??;
     }
     let password_hash = crypto::hash_password(admin_password)?;

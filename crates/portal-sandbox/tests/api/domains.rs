@@ -24,21 +24,6 @@ pub const FORWARDING: &str = "/api/partner/v1/domains/forwarding";
 /// A forwarding URL.
 pub const URL: &str = "https://acme.example/welcome";
 
-/// Pages through `uri` with `bearer`, following `links.next`; returns every id in order.
-pub async fn all_pages(s: &Sandbox, uri: &str, bearer: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut next = Some(uri.to_owned());
-    while let Some(uri) = next {
-        let page = get(s, &uri, bearer).await;
-        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
-        ids.extend(ids_of(&page));
-        next =
-            (!page.body["links"]["next"].is_null()).then(|| path_of(&page.body["links"]["next"]));
-        assert!(ids.len() <= 10_000, "paging must end");
-    }
-    ids
-}
-
 /// The data set of the filter tests: two customers, inventory, every status, both providers,
 /// and a live-environment twin that a test key must never see.
 pub struct World {

@@ -8,7 +8,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use portal_sandbox::limit::FakeRelativeClock;
 use portal_sandbox::store::{Db, partner_id};
-use portal_sandbox::{AppState, Clock, RateLimiter, keys, prepare_database, router};
+use portal_sandbox::{AppState, Clock, Config, RateLimiter, keys, prepare_database, router};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -47,8 +47,9 @@ pub fn sandbox() -> Sandbox {
 }
 
 /// A sandbox over a database just opened (`Db::open` / `Db::open_in_memory`).
-pub fn sandbox_over((db, fresh): (Db, bool)) -> Sandbox {
-    prepare_database(&db, fresh, 7, EMAIL, PASSWORD).expect("seeded");
+pub fn sandbox_over((db, _fresh): (Db, bool)) -> Sandbox {
+    let domains = Config::default().domains;
+    prepare_database(&db, 7, domains, EMAIL, PASSWORD).expect("seeded");
     let clock = ManualClock(Arc::new(Mutex::new(datetime!(2026-11-20 10:00 UTC))));
     let (limiter, rate_clock) = RateLimiter::with_fake_clock(600);
     let state = AppState::new(db.clone(), Arc::new(clock.clone()), limiter).expect("state");
@@ -417,4 +418,26 @@ pub fn path_of(link: &Value) -> String {
     let link = link.as_str().unwrap_or_else(|| panic!("a link: {link}"));
     let rest = link.strip_prefix("http://").expect("absolute http link");
     rest[rest.find('/').expect("a path")..].to_owned()
+}
+
+/// Every id of a list, in order, following `links.next` to the end; checks that every page is a
+/// 200 whose `meta.returned` counts its rows.
+pub async fn all_pages(s: &Sandbox, uri: &str, bearer: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut next = Some(uri.to_owned());
+    while let Some(uri) = next {
+        let page = get(s, &uri, bearer).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
+        let rows = ids_of(&page);
+        assert_eq!(
+            page.body["meta"]["returned"],
+            rows.len(),
+            "returned counts the rows"
+        );
+        ids.extend(rows);
+        let link = &page.body["links"]["next"];
+        next = (!link.is_null()).then(|| path_of(link));
+        assert!(ids.len() <= 10_000, "paging must end");
+    }
+    ids
 }

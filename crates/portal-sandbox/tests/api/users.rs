@@ -11,20 +11,6 @@ const USERS: &str = "/api/partner/v1/users";
 /// 2026-01-01T00:00:00Z
 const T0: i64 = 1_767_225_600;
 
-async fn all_pages(s: &Sandbox, uri: &str, bearer: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut next = Some(uri.to_owned());
-    while let Some(uri) = next {
-        let page = get(s, &uri, bearer).await;
-        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
-        ids.extend(ids_of(&page));
-        next =
-            (!page.body["links"]["next"].is_null()).then(|| path_of(&page.body["links"]["next"]));
-        assert!(ids.len() <= 10_000, "paging must end");
-    }
-    ids
-}
-
 #[tokio::test]
 async fn lists_customers_newest_first_a_page_at_a_time() {
     let s = sandbox();

@@ -7,44 +7,6 @@ use serde_json::{Value, json};
 
 use super::*;
 
-/// Every id of a list, following `links.next` to the end.
-async fn all_pages(s: &Sandbox, token: &str, first: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut next = Some(first.to_owned());
-    let mut pages = 0;
-    while let Some(url) = next {
-        let path = url
-            .strip_prefix("http://127.0.0.1")
-            .unwrap_or(&url)
-            .to_owned();
-        let answer = get(s, &path, token).await;
-        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
-        let data = answer.body["data"].as_array().expect("data");
-        assert_eq!(
-            answer.body["meta"]["returned"],
-            data.len(),
-            "returned counts the rows"
-        );
-        ids.extend(
-            data.iter()
-                .map(|k| k["id"].as_str().expect("id").to_owned()),
-        );
-        next = answer.body["links"]["next"].as_str().map(str::to_owned);
-        pages += 1;
-        assert!(pages < 50, "paging must end");
-    }
-    ids
-}
-
-fn ids(answer: &Answer) -> Vec<String> {
-    answer.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .map(|k| k["id"].as_str().expect("id").to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn lists_the_partners_keys_newest_first_in_the_list_envelope() {
     let s = sandbox();
@@ -60,7 +22,7 @@ async fn lists_the_partners_keys_newest_first_in_the_list_envelope() {
     same_shape(&fixture("keys_list"), &answer.body).expect("GET /api_keys as in API.md");
     created.reverse();
     assert_eq!(
-        ids(&answer),
+        ids_of(&answer),
         created,
         "newest first, no other partner's key"
     );
@@ -84,13 +46,10 @@ async fn keys_created_in_the_same_second_are_ordered_by_id_descending() {
     created.sort();
     created.reverse();
     let answer = get(&s, &format!("{KEYS}?per_page=2"), &a.token).await;
-    assert_eq!(ids(&answer), created[..2].to_vec());
-    let first = answer.body["links"]["first"]
-        .as_str()
-        .expect("first")
-        .to_owned();
+    assert_eq!(ids_of(&answer), created[..2].to_vec());
+    let first = path_of(&answer.body["links"]["first"]);
     assert_eq!(
-        all_pages(&s, &a.token, &first).await,
+        all_pages(&s, &first, &a.token).await,
         created,
         "ties stay ordered across pages"
     );
@@ -109,7 +68,7 @@ async fn filters_by_environment_and_derived_status() {
     let expiring = expiring["id"].as_str().expect("id").to_owned();
     let answer = post(&s, &format!("{KEYS}/{revoked}/revoke"), &a.token, json!({})).await;
     assert_eq!(answer.status, StatusCode::OK);
-    let set = |answer: &Answer| ids(answer).into_iter().collect::<HashSet<_>>();
+    let set = |answer: &Answer| ids_of(answer).into_iter().collect::<HashSet<_>>();
     let query = |q: &str| format!("{KEYS}?{q}");
 
     let before = get(&s, &query("status=active"), &a.token).await;
@@ -158,11 +117,8 @@ async fn pages_cover_every_key_once_and_links_carry_the_filters() {
         "{next}"
     );
     assert!(next.contains("page_token="), "{next}");
-    let first = answer.body["links"]["first"]
-        .as_str()
-        .expect("first")
-        .to_owned();
-    let seen = all_pages(&s, &a.token, &first).await;
+    let first = path_of(&answer.body["links"]["first"]);
+    let seen = all_pages(&s, &first, &a.token).await;
     assert_eq!(seen, created, "every test key exactly once, in order");
 
     // A key created while paging (newer than everything) does not shift later pages.
@@ -180,7 +136,11 @@ async fn pages_cover_every_key_once_and_links_carry_the_filters() {
         StatusCode::OK,
         "per_page may change between pages"
     );
-    assert_eq!(ids(&page2), created[3..7].to_vec(), "stable under inserts");
+    assert_eq!(
+        ids_of(&page2),
+        created[3..7].to_vec(),
+        "stable under inserts"
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use portal_sandbox::seed;
 use portal_sandbox::store::Db;
-use portal_sandbox::{Config, prepare_database_with};
+use portal_sandbox::{Config, prepare_database};
 
 use super::{data_digest, digest, seeded};
 use crate::support::*;
@@ -103,14 +103,14 @@ fn an_existing_database_is_reused_not_reseeded() {
     };
     // The admin's row changes: its password is hashed again with a new salt.
     let data = |db: &Db| ["partners", "users", "domains"].map(|t| digest(db, t));
-    let (db, fresh) = Db::open(&path).expect("database");
-    prepare_database_with(&db, fresh, 1, 60, EMAIL, PASSWORD).expect("prepared");
+    let (db, _) = Db::open(&path).expect("database");
+    prepare_database(&db, 1, 60, EMAIL, PASSWORD).expect("prepared");
     assert_eq!(count(&db), 120, "60 domains in each environment");
     let first = data(&db);
     drop(db);
     let (db, fresh) = Db::open(&path).expect("database");
     assert!(!fresh, "the file exists");
-    prepare_database_with(&db, fresh, 2, 90, EMAIL, PASSWORD).expect("prepared");
+    prepare_database(&db, 2, 90, EMAIL, PASSWORD).expect("prepared");
     assert_eq!(
         data(&db),
         first,
@@ -138,6 +138,6 @@ fn the_test_sandbox_holds_the_default_number_of_domains() {
     assert_eq!(
         per_env,
         vec![expected, expected],
-        "prepare_database seeds the default size"
+        "the test sandbox seeds the default size"
     );
 }
