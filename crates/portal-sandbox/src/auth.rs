@@ -4,6 +4,8 @@
 //! header must be exactly `Bearer <token>`; anything else, and any unknown, expired or revoked
 //! credential, gets the same 401 body.
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH};
 use axum::http::request::Parts;
@@ -40,21 +42,6 @@ pub struct PartnerKey {
     pub prefix: String,
     /// Set when the key is limited to one customer.
     pub scope_user_id: Option<String>,
-}
-
-/// Counts one request of a key (in its minute's usage bucket) and sets `last_used_at`. Every
-/// authenticated request counts, whatever its answer, 429s included.
-fn record_use(conn: &rusqlite::Connection, key_id: &str, now: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",
-        params![now, key_id],
-    )?;
-    conn.execute(
-        "INSERT INTO key_usage (api_key_id, minute, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (api_key_id, minute) DO UPDATE SET count = count + 1",
-        params![key_id, now.div_euclid(60) * 60],
-    )?;
-    Ok(())
 }
 
 /// What a preset-restricted action needs: its name in the 403 message and the presets that may.
@@ -137,9 +124,12 @@ impl FromRequestParts<AppState> for AdminSession {
         let token = bearer_token(parts, &["ps_"]).ok_or_else(unauthorized)?;
         let wanted = digest(token);
         let now = state.now_unix();
+        let usage = Arc::clone(&state.usage);
         let found = state
             .db
             .call(move |conn| {
+                // Portal answers read usage counts and `last_used_at`: make them exact first.
+                usage.flush(conn)?;
                 conn.query_row(
                     "SELECT s.id, s.admin_id, a.partner_id, s.token_digest
                      FROM sessions s JOIN admins a ON a.id = s.admin_id
@@ -176,42 +166,21 @@ impl FromRequestParts<AppState> for PartnerKey {
         let token = bearer_token(parts, &["pk_live_", "pk_test_"]).ok_or_else(unauthorized)?;
         let wanted = digest(token);
         let now = state.now_unix();
-        let found = state
-            .db
-            .call(move |conn| {
-                let key = conn
-                    .query_row(
-                        "SELECT id, partner_id, environment, permission_preset, prefix,
-                                scope_user_id, secret_digest
-                         FROM api_keys
-                         WHERE secret_digest = ?1 AND revoked_at IS NULL
-                           AND (expires_at IS NULL OR expires_at > ?2)",
-                        params![wanted, now],
-                        |r| {
-                            Ok((
-                                PartnerKey {
-                                    id: r.get(0)?,
-                                    partner_id: r.get(1)?,
-                                    environment: r.get(2)?,
-                                    preset: r.get(3)?,
-                                    prefix: r.get(4)?,
-                                    scope_user_id: r.get(5)?,
-                                },
-                                r.get::<_, Vec<u8>>(6)?,
-                            ))
-                        },
-                    )
-                    .optional()?;
-                if let Some((key, _)) = &key {
-                    record_use(conn, &key.id, now)?;
-                }
-                Ok(key)
-            })
-            .await?;
-        let key = match found {
-            Some((key, stored)) if digests_equal(&stored, &digest(token)) => key,
-            _ => return Err(unauthorized()),
+        let key = match state.key_cache.get(&wanted, now) {
+            Some(key) => key,
+            None => {
+                let generation = state.key_cache.generation();
+                let (key, expires_at) = load_key(state, wanted.clone(), now)
+                    .await?
+                    .ok_or_else(unauthorized)?;
+                state
+                    .key_cache
+                    .insert(wanted, key.clone(), expires_at, generation);
+                key
+            }
         };
+        // Every authenticated request counts, whatever its answer, 429s included.
+        state.usage.record(&key.id, now);
         state.limiter.check(&key.id).map_err(|seconds| {
             ApiError::rate_limited(
                 "Rate limit exceeded for this API key (600 requests per minute)",
@@ -220,6 +189,44 @@ impl FromRequestParts<AppState> for PartnerKey {
         })?;
         Ok(key)
     }
+}
+
+/// The valid (not revoked, not expired at `now`) key whose secret has this digest, with its
+/// `expires_at`.
+async fn load_key(
+    state: &AppState,
+    wanted: Vec<u8>,
+    now: i64,
+) -> Result<Option<(PartnerKey, Option<i64>)>, ApiError> {
+    let found = state
+        .db
+        .read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, partner_id, environment, permission_preset, prefix,
+                        scope_user_id, expires_at, secret_digest
+                 FROM api_keys
+                 WHERE secret_digest = ?1 AND revoked_at IS NULL
+                   AND (expires_at IS NULL OR expires_at > ?2)",
+            )?;
+            let row = statement
+                .query_row(params![wanted, now], |r| {
+                    let key = PartnerKey {
+                        id: r.get(0)?,
+                        partner_id: r.get(1)?,
+                        environment: r.get(2)?,
+                        preset: r.get(3)?,
+                        prefix: r.get(4)?,
+                        scope_user_id: r.get(5)?,
+                    };
+                    Ok((key, r.get(6)?, r.get::<_, Vec<u8>>(7)?, wanted.clone()))
+                })
+                .optional()?;
+            Ok(row)
+        })
+        .await?;
+    Ok(found.and_then(|(key, expires_at, stored, wanted)| {
+        digests_equal(&stored, &wanted).then_some((key, expires_at))
+    }))
 }
 
 #[cfg(test)]

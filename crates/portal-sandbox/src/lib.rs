@@ -15,6 +15,7 @@ pub mod crypto;
 mod error;
 mod extract;
 mod jobs;
+mod key_cache;
 pub mod keys;
 pub mod limit;
 mod list;
@@ -25,6 +26,7 @@ mod request_id;
 mod routes;
 pub mod seed;
 pub mod store;
+pub mod usage;
 mod wire;
 
 use std::net::SocketAddr;
@@ -78,6 +80,8 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     limiter: Arc<RateLimiter>,
     page_key: PageKey,
+    usage: Arc<usage::UsageBuffer>,
+    key_cache: Arc<key_cache::KeyCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -96,12 +100,20 @@ impl AppState {
             clock,
             limiter: Arc::new(limiter),
             page_key,
+            usage: Arc::default(),
+            key_cache: Arc::default(),
         })
     }
 
     /// The database.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Writes the buffered usage counts (see [`usage`]).
+    pub async fn flush_usage(&self) -> Result<usize, ApiError> {
+        let usage = Arc::clone(&self.usage);
+        self.db.call(move |conn| Ok(usage.flush(conn)?)).await
     }
 
     fn now_unix(&self) -> i64 {
@@ -248,9 +260,11 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
 
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let app = router(AppState::new(db, clock, limiter)?);
+    let state = AppState::new(db, clock, limiter)?;
+    let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        let flusher = tokio::spawn(flush_usage_every_second(state.clone()));
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = rx.await;
@@ -258,6 +272,10 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
             .await;
         if let Err(error) = served {
             tracing::error!(%error, "sandbox server stopped");
+        }
+        flusher.abort();
+        if let Err(error) = state.flush_usage().await {
+            tracing::error!(?error, "could not write the last usage counts");
         }
     });
     tracing::info!(%addr, fresh, "sandbox listening");
@@ -268,6 +286,21 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
         shutdown: Some(tx),
         task: Some(task),
     })
+}
+
+/// The background half of [`usage::UsageBuffer`]: writes pending counts once a second.
+async fn flush_usage_every_second(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = state.flush_usage().await {
+            tracing::warn!(
+                ?error,
+                "could not write usage counts; keeping them for the next try"
+            );
+        }
+    }
 }
 
 /// Seeds the database from `seed` with `domains` domains per environment unless it already holds

@@ -1,7 +1,9 @@
 //! SQLite storage: one database file in WAL mode with `synchronous=FULL`.
 //!
-//! [`Db::call`] runs a closure on a blocking thread with the connection, so handlers never block
-//! the async runtime. The schema is versioned with `PRAGMA user_version`. Secrets and session
+//! [`Db::call`] runs a closure on a blocking thread with the one writing connection, so handlers
+//! never block the async runtime; [`Db::read`] does the same with one of a few read-only
+//! connections, which WAL lets run alongside each other and alongside the writer (each statement
+//! sees every transaction committed before it started). The schema is versioned with `PRAGMA user_version`. Secrets and session
 //! tokens are stored only as SHA-256 digests, passwords only as Argon2id hashes.
 
 use std::path::Path;
@@ -140,6 +142,9 @@ CREATE TABLE meta (
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    /// Read-only connections of a database file; empty for an in-memory database, whose reads
+    /// then go to the writer.
+    readers: Arc<[Mutex<Connection>]>,
 }
 
 impl std::fmt::Debug for Db {
@@ -148,12 +153,26 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How many read-only connections a database file gets: one per core, at least two.
+fn reader_count() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+}
+
 impl Db {
     /// Opens (creating if needed) the database at `path` and brings the schema up to date.
     /// Returns whether the database was new.
     pub fn open(path: &Path) -> anyhow::Result<(Self, bool)> {
-        let conn = Connection::open(path)?;
-        Self::configure(conn)
+        let (mut db, fresh) = Self::configure(Connection::open(path)?)?;
+        let readers = (0..reader_count())
+            .map(|_| {
+                let conn = Connection::open(path)?;
+                conn.pragma_update(None, "query_only", true)?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                Ok(Mutex::new(conn))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        db.readers = readers.into();
+        Ok((db, fresh))
     }
 
     /// An in-memory database, for tests.
@@ -178,12 +197,13 @@ impl Db {
         Ok((
             Self {
                 conn: Arc::new(Mutex::new(conn)),
+                readers: Arc::new([]),
             },
             fresh,
         ))
     }
 
-    /// Runs `f` with the connection on a blocking thread.
+    /// Runs `f` with the writing connection on a blocking thread.
     pub async fn call<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -191,16 +211,40 @@ impl Db {
     {
         let conn = Arc::clone(&self.conn);
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| ApiError::internal("database lock poisoned"))?;
+            let mut guard = lock(&conn)?;
             f(&mut guard)
         })
         .await
         .map_err(ApiError::internal)?
     }
 
-    /// Runs `f` with the connection on the current thread (start-up and seeding only).
+    /// Runs `f`, which only reads, with a read-only connection on a blocking thread: the first
+    /// idle one, or else the next in turn. A write in `f` fails (`query_only`).
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        if self.readers.is_empty() {
+            return self.call(move |conn| f(conn)).await;
+        }
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let idle = readers.iter().find_map(|r| r.try_lock().ok());
+            match idle {
+                Some(conn) => f(&conn),
+                None => {
+                    let turn = NEXT_READER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let guard = lock(&readers[turn % readers.len()])?;
+                    f(&guard)
+                }
+            }
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` with the writing connection on the current thread (start-up and seeding only).
     pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> anyhow::Result<T> {
         let mut guard = self
             .conn
@@ -208,6 +252,14 @@ impl Db {
             .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
         Ok(f(&mut guard))
     }
+}
+
+/// Spreads readers that found no idle connection over all of them.
+static NEXT_READER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn lock(conn: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>, ApiError> {
+    conn.lock()
+        .map_err(|_| ApiError::internal("database lock poisoned"))
 }
 
 /// Reads a `meta` value.

@@ -59,5 +59,7 @@ pub async fn revoke(
             Ok(row)
         })
         .await?;
+    // After the commit: see `key_cache` for why not before.
+    state.key_cache.invalidate();
     Ok(Json(Data::new(ApiKey::from_row(row, now))))
 }

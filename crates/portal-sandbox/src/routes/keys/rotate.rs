@@ -155,6 +155,8 @@ pub async fn rotate(
             Ok((created.secret, new, old))
         })
         .await?;
+    // After the commit: see `key_cache` for why not before.
+    state.key_cache.invalidate();
     tracing::info!(old = %old.id, new = %new.id, "api key rotated");
     let answer = KeyRotated {
         api_key: ApiKey::from_row(new, now),
