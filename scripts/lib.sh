@@ -8,7 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_SELECTION=(--workspace --features partner-portal/custom-protocol)
 TAURI_DRIVER_VERSION="2.1.0"
 
-BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
+# libdbus-1-dev: portal-core talks to the Secret Service through libdbus (the keyring crate).
+BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libdbus-1-dev)
 RUN_PACKAGES=(xvfb xauth dbus gnome-keyring libsecret-tools)
 TEST_PACKAGES=(webkit2gtk-driver keyutils xclip imagemagick python3-venv)
 

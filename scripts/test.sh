@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every test and check: rustfmt, clippy (-D warnings), all Rust
 # tests (bindings freshness included), svelte-check, eslint + prettier, the UI unit tests,
-# schemathesis against the sandbox's OpenAPI document, and the real-window tests under Xvfb with a
-# session bus and an unlocked gnome-keyring.
+# schemathesis against the sandbox's OpenAPI document, and the real-keyring and real-window tests
+# under Xvfb with a session bus and an unlocked gnome-keyring.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchains
@@ -26,6 +26,9 @@ say "Rust tests"
 cargo test "${CARGO_SELECTION[@]}"
 
 bash "$ROOT/scripts/schemathesis.sh"
+
+say "real-keyring tests (gnome-keyring on a private session bus, a locked keyring included)"
+with_test_session cargo test "${CARGO_SELECTION[@]}" --test integration keyring:: -- --ignored --test-threads=1
 
 say "real-window tests (screenshots in target/e2e-screenshots/)"
 rm -rf target/e2e-screenshots

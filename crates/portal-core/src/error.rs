@@ -35,10 +35,35 @@ pub enum ErrorCode {
     NotAPartnerApi,
     /// The OS keyring is locked.
     KeyringLocked,
+    /// This computer does not hold the key's secret (the UI offers to paste it).
+    SecretNotStored,
     /// No OS keyring is available, or it refused access.
     KeyringUnavailable,
     /// A bug or an unexpected local failure.
     Internal,
+}
+
+impl ErrorCode {
+    /// The code as it crosses IPC (`rate_limited`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Network => "network",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Server => "server",
+            ErrorCode::NotAPartnerApi => "not_a_partner_api",
+            ErrorCode::KeyringLocked => "keyring_locked",
+            ErrorCode::SecretNotStored => "secret_not_stored",
+            ErrorCode::KeyringUnavailable => "keyring_unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
 }
 
 /// Every failure core can report. `Display` is the plain message shown to the user.
@@ -98,6 +123,28 @@ pub enum Error {
         /// The request id of the 401, when a request found out.
         request_id: Option<String>,
     },
+    /// The OS keyring is locked (or its unlock prompt was dismissed).
+    #[error(
+        "The system keyring is locked. Unlock it (for example by signing in to your desktop \
+         session) and try again."
+    )]
+    KeyringLocked,
+    /// No OS keyring can be reached, or it refused access. `detail` is the platform's words
+    /// (never a secret).
+    #[error(
+        "No system keyring is available ({detail}). On Linux, install and start a Secret Service \
+         provider such as GNOME Keyring or KWallet."
+    )]
+    KeyringUnavailable {
+        /// What the platform said.
+        detail: String,
+    },
+    /// The secret store holds no secret for this key.
+    #[error("This computer's keyring does not hold the secret of key {key_id}")]
+    SecretNotStored {
+        /// The key.
+        key_id: crate::model::KeyId,
+    },
     /// An unexpected local failure.
     #[error("{0}")]
     Internal(String),
@@ -116,6 +163,9 @@ impl Error {
             Error::Timeout { .. } => ErrorCode::Timeout,
             Error::NotAPartnerApi { .. } => ErrorCode::NotAPartnerApi,
             Error::SessionExpired { .. } => ErrorCode::SessionExpired,
+            Error::KeyringLocked => ErrorCode::KeyringLocked,
+            Error::KeyringUnavailable { .. } => ErrorCode::KeyringUnavailable,
+            Error::SecretNotStored { .. } => ErrorCode::SecretNotStored,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -220,6 +270,31 @@ mod tests {
                 "retry_after_seconds": 7
             })
         );
+    }
+
+    #[test]
+    fn code_names_are_the_ones_that_cross_ipc() {
+        use ErrorCode::*;
+        for code in [
+            Unauthorized,
+            SessionExpired,
+            Forbidden,
+            NotFound,
+            InvalidRequest,
+            Conflict,
+            RateLimited,
+            Network,
+            Timeout,
+            Server,
+            NotAPartnerApi,
+            KeyringLocked,
+            SecretNotStored,
+            KeyringUnavailable,
+            Internal,
+        ] {
+            let serialized = serde_json::to_value(code).expect("serializes");
+            assert_eq!(serialized, code.as_str(), "as_str disagrees with serde");
+        }
     }
 
     #[test]

@@ -11,15 +11,21 @@
 //! - [`server`]: which server the app talks to ([`ServerConfig`]).
 //! - [`api`]: the HTTP client for the partner and portal APIs.
 //! - [`services`]: one function per user action.
+//! - [`clock`]: where "now" comes from ([`clock::Clock`]), fixed in tests.
 //! - [`profile`]: the namespace that keeps test and dev runs away from a user's real data.
+//! - [`store`]: where secrets are kept: the OS keyring, or memory in tests ([`store::Secrets`]).
+//! - [`activity`]: the local, append-only log of actions taken in the app (never a secret).
 
+pub mod activity;
 pub mod api;
+pub mod clock;
 pub mod error;
 pub mod model;
 pub mod profile;
 pub mod secret;
 pub mod server;
 pub mod services;
+pub mod store;
 
 pub use error::{Error, ErrorCode, IpcError, Result};
 pub use secret::Secret;

@@ -77,6 +77,16 @@ impl ServerConfig {
         Ok(Self { kind, origin })
     }
 
+    /// The stable name the secret store files this server's keys under: `sandbox` for the
+    /// bundled sandbox (its port changes on every start, its data does not), the origin
+    /// otherwise.
+    pub fn store_name(&self) -> String {
+        match self.kind {
+            ServerKind::Sandbox => "sandbox".to_owned(),
+            ServerKind::Remote => self.base_url(),
+        }
+    }
+
     /// Which kind of server this is.
     pub fn kind(&self) -> ServerKind {
         self.kind

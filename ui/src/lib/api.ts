@@ -79,6 +79,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   server: true,
   not_a_partner_api: true,
   keyring_locked: true,
+  secret_not_stored: true,
   keyring_unavailable: true,
   internal: true,
 };

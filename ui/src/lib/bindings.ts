@@ -69,6 +69,8 @@ export type ErrorCode =
 "not_a_partner_api" | 
 /**  The OS keyring is locked. */
 "keyring_locked" | 
+/**  This computer does not hold the key's secret (the UI offers to paste it). */
+"secret_not_stored" | 
 /**  No OS keyring is available, or it refused access. */
 "keyring_unavailable" | 
 /**  A bug or an unexpected local failure. */

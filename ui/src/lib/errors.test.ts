@@ -17,6 +17,7 @@ const ALL_CODES = Object.keys({
   server: 1,
   not_a_partner_api: 1,
   keyring_locked: 1,
+  secret_not_stored: 1,
   keyring_unavailable: 1,
   internal: 1,
 } satisfies Record<ErrorCode, 1>) as ErrorCode[];

@@ -76,6 +76,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     title: "Your keychain is locked",
     action: "Unlock your system keychain (login keyring), then try again.",
   },
+  secret_not_stored: {
+    title: "This computer does not hold that key's secret",
+    action: "Paste the secret with Add existing key, or rotate the key to get a new one.",
+  },
   keyring_unavailable: {
     title: "No keychain is available",
     action: "Start a secret service such as GNOME Keyring, then try again.",

@@ -1,3 +1,91 @@
 //! One function per user action. The Tauri commands call these and nothing below them.
+//!
+//! - [`session`]: sign in and out.
+//! - [`keys`]: the key lifecycle (create, add, verify, rotate, revoke, leaked, reconcile).
+//! - [`domains`]: browsing and acting on domains and customers with one key.
+//! - [`activity`]: the server's audit events and the local action log, merged.
 
+pub mod activity;
+pub mod domains;
+pub mod keys;
 pub mod session;
+
+use crate::activity::{Action, ActionEntry, ActionLog};
+use crate::api::Client;
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::model::{ApiKey, KeyId, Timestamp};
+use crate::secret::Secret;
+use crate::store::Secrets;
+use session::Connection;
+
+/// What the signed-in services work with: the session, the secret store, the local action log
+/// and the clock. Built by the caller for each action; holds only references.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The signed-in session.
+    pub session: &'a Connection,
+    /// Where secrets are kept.
+    pub secrets: &'a Secrets,
+    /// The local log of actions.
+    pub actions: &'a ActionLog,
+    /// Now.
+    pub clock: &'a dyn Clock,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("partner", &self.session.view().partner.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ctx<'_> {
+    /// The client and token, or `session_expired` without a request.
+    fn live(&self) -> Result<(&Client, &Secret)> {
+        self.session.live(self.clock.now())
+    }
+
+    /// The name the secret store files this server's keys under.
+    fn store_name(&self) -> String {
+        self.session.client().server().store_name()
+    }
+
+    /// Appends to the local action log. A log that cannot be written must not undo what was
+    /// done on the server, so a failure is traced, not returned.
+    fn record(
+        &self,
+        action: Action,
+        key: Option<&ApiKey>,
+        request_id: Option<&str>,
+        note: Option<String>,
+    ) {
+        let mut entry = ActionEntry::new(Timestamp(self.clock.now()), action)
+            .with_request_id(request_id.map(str::to_owned));
+        if let Some(key) = key {
+            entry = entry.with_key(key.id.clone(), key.environment.clone());
+        }
+        entry.note = note;
+        if let Err(error) = self.actions.append(&entry) {
+            tracing::warn!(%error, ?action, "the local action log could not be written");
+        }
+    }
+
+    /// [`Ctx::record`] for a key known only by id.
+    fn record_id(
+        &self,
+        action: Action,
+        key_id: &KeyId,
+        request_id: Option<&str>,
+        note: Option<String>,
+    ) {
+        let mut entry = ActionEntry::new(Timestamp(self.clock.now()), action)
+            .with_request_id(request_id.map(str::to_owned));
+        entry.key_id = Some(key_id.clone());
+        entry.note = note;
+        if let Err(error) = self.actions.append(&entry) {
+            tracing::warn!(%error, ?action, "the local action log could not be written");
+        }
+    }
+}

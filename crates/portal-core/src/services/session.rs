@@ -100,6 +100,15 @@ impl Connection {
         &self.client
     }
 
+    /// The client and token for a portal call, or [`Error::SessionExpired`] without a request
+    /// when the session ran out by `now`.
+    pub(crate) fn live(&self, now: OffsetDateTime) -> Result<(&Client, &Secret)> {
+        if self.is_expired(now) {
+            return Err(Error::SessionExpired { request_id: None });
+        }
+        Ok((&self.client, &self.token))
+    }
+
     /// Whether the session has run out at `now` (the clock is passed in).
     pub fn is_expired(&self, now: OffsetDateTime) -> bool {
         now >= self.view.expires_at.0

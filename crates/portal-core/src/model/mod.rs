@@ -1,7 +1,12 @@
 //! Validated types for the API's objects.
 //!
 //! Ids are newtypes over their wire string (`org_…`, `adm_…`), timestamps are parsed RFC 3339.
-//! Both cross IPC as strings.
+//! Both cross IPC as strings. Enums a newer server could extend are "open" (an `Other(text)`
+//! value instead of a decoding failure), so one unexpected value never breaks a screen.
+//!
+//! - [`keys`]: API keys, scopes, usage, audit events, `GET /me`.
+//! - [`domains`]: domains, their filter, stats, availability and forwarding jobs.
+//! - [`users`]: the partner's customers.
 
 use std::fmt;
 
@@ -18,6 +23,12 @@ macro_rules! id_type {
         pub struct $name(String);
 
         impl $name {
+            /// Wraps an id from the wire, the UI or local storage (not checked: the server is
+            /// the judge of which ids exist).
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
             /// The id as sent on the wire.
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -40,6 +51,101 @@ id_type!(
     /// A portal admin id, `adm_…`.
     AdminId
 );
+
+id_type!(
+    /// An API key id, `key_…`.
+    KeyId
+);
+id_type!(
+    /// A customer (user) id, `usr_…`.
+    UserId
+);
+id_type!(
+    /// A domain id, `dom_…`.
+    DomainId
+);
+id_type!(
+    /// A forwarding job id, `fwj_…`.
+    JobId
+);
+id_type!(
+    /// An audit event id, `evt_…`.
+    EventId
+);
+
+/// An enum of the wire whose set of values a newer server may extend: known values are
+/// variants, anything else is kept as `Other(text)` and shown as text, so it can never fail a
+/// whole response. Crosses IPC as its wire string.
+macro_rules! open_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A value this version does not know, kept as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every known value.
+            pub const KNOWN: &[$name] = &[$($name::$variant),+];
+
+            /// The wire string.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)+
+                    $name::Other(text) => text,
+                }
+            }
+
+            /// Parses a wire string; unknown text becomes `Other`.
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $($wire => $name::$variant,)+
+                    other => $name::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok($name::parse(&text))
+            }
+        }
+    };
+}
+
+open_enum!(
+    /// Which data set a key works on.
+    Environment {
+        /// Real customers and domains.
+        Live = "live",
+        /// The test data set.
+        Test = "test",
+    }
+);
+
+mod domains;
+mod keys;
+mod users;
+
+pub use domains::*;
+pub use keys::*;
+pub use users::*;
 
 /// A point in time, parsed from and written as RFC 3339 UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,0 +1,479 @@
+//! The key lifecycle: list, create, add an existing key, verify, rotate, revoke, "key leaked",
+//! reconcile, usage and copying a stored secret. One function per user action.
+//!
+//! Every function takes a [`Ctx`]: the signed-in session, the secret store, the local action
+//! log and the clock. The secret of a new key goes into a [`RevealedSecret`] (shown once) and,
+//! when asked, into the store; a failure to store it never loses it: the result says it was not
+//! stored and why, and the reveal still carries it.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use futures_util::TryStreamExt as _;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::activity::Action;
+use crate::api::portal::NewKey;
+use crate::error::{Error, IpcError, Result};
+use crate::model::{
+    ApiKey, Environment, KeyFilter, KeyId, KeyStatus, Partner, Preset, Scope, Usage, UsageWindow,
+};
+use crate::secret::{RevealedSecret, Secret, parse_partner_key};
+use crate::store::Slot;
+
+/// Longest label the API accepts.
+const LABEL_MAX: usize = 64;
+
+/// A key and whether this computer's keyring holds its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeyView {
+    /// The key as the server describes it.
+    pub key: ApiKey,
+    /// Whether the secret store holds its secret.
+    pub stored: bool,
+}
+
+/// Whether a new secret made it into the secret store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Stored {
+    /// It did.
+    pub saved: bool,
+    /// Why not, when saving was asked for and failed (e.g. a locked keyring).
+    pub error: Option<IpcError>,
+}
+
+/// A new key, its one-time reveal and where its secret went.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Created {
+    /// The new key.
+    pub key: ApiKey,
+    /// The secret, for the reveal step only.
+    pub reveal: RevealedSecret,
+    /// Whether it was saved to the keyring.
+    pub stored: Stored,
+    /// The request id of the create call.
+    pub request_id: Option<String>,
+}
+
+/// What happens to the old key of a rotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OldKey {
+    /// Stays active until revoked by hand.
+    KeepUntilRevoked,
+    /// Stops working after this many seconds (at most 7 days).
+    ExpireIn {
+        /// Seconds from now.
+        seconds: u32,
+    },
+    /// Revoked at once.
+    RevokeNow,
+}
+
+impl OldKey {
+    fn seconds(self) -> Option<u32> {
+        match self {
+            OldKey::KeepUntilRevoked => None,
+            OldKey::ExpireIn { seconds } => Some(seconds),
+            OldKey::RevokeNow => Some(0),
+        }
+    }
+}
+
+/// A rotation's outcome.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Rotated {
+    /// The replacement.
+    pub key: ApiKey,
+    /// The old key as the rotation left it.
+    pub replaced: ApiKey,
+    /// The replacement's secret, for the reveal step only.
+    pub reveal: RevealedSecret,
+    /// Whether the replacement's secret was saved to the keyring.
+    pub stored: Stored,
+    /// The request id of the rotate call.
+    pub request_id: Option<String>,
+}
+
+/// What `GET /me` said about a key, and how fast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Verification {
+    /// The environment the server says the key works on.
+    pub environment: Environment,
+    /// What the server says the key may do.
+    pub preset: Preset,
+    /// Whom it sees, when the server says.
+    pub scope: Option<Scope>,
+    /// Its partner.
+    pub partner: Partner,
+    /// Round trip of `GET /me`, in milliseconds.
+    pub latency_ms: u32,
+    /// The request id of `GET /me`.
+    pub request_id: Option<String>,
+}
+
+/// Where the keyring and the server disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Reconciliation {
+    /// Stored secrets of keys that are revoked or expired: safe to remove.
+    pub stale: Vec<ApiKey>,
+    /// Active keys whose secret this computer does not hold.
+    pub missing: Vec<ApiKey>,
+    /// Stored secrets of keys the server does not know (deleted, or another partner's).
+    pub unknown: Vec<KeyId>,
+}
+
+/// Every key of the partner matching `filter`, with whether the keyring holds each secret.
+pub async fn list(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<KeyView>> {
+    let keys = all_keys(ctx, filter).await?;
+    let stored: HashSet<KeyId> = ctx
+        .secrets
+        .list(&ctx.store_name())
+        .await?
+        .into_iter()
+        .map(|slot| slot.key_id)
+        .collect();
+    Ok(keys
+        .into_iter()
+        .map(|key| KeyView {
+            stored: stored.contains(&key.id),
+            key,
+        })
+        .collect())
+}
+
+/// Creates a key. The label is checked here first (1 to 64 characters after trimming, no
+/// control characters); the server checks the rest. With `save`, the secret is stored at once.
+pub async fn create(ctx: &Ctx<'_>, mut new: NewKey, save: bool) -> Result<Created> {
+    new.label = check_label(&new.label)?;
+    let (client, token) = ctx.live()?;
+    let reply = client.create_key(token, &new).await?;
+    let created = reply.data;
+    let key = created.api_key;
+    ctx.record(
+        Action::Created,
+        Some(&key),
+        reply.request_id.as_deref(),
+        None,
+    );
+    let stored = store_new(ctx, &key, &created.secret, save).await;
+    Ok(Created {
+        reveal: RevealedSecret::new(key.id.clone(), created.secret),
+        key,
+        stored,
+        request_id: reply.request_id,
+    })
+}
+
+/// Adds a key made elsewhere: checks the pasted text locally, verifies it with `GET /me`,
+/// finds it among the signed-in partner's keys and stores its secret.
+pub async fn add_existing(ctx: &Ctx<'_>, pasted: Secret) -> Result<KeyView> {
+    let (secret, environment) = parse_partner_key(pasted)?;
+    let (client, _) = ctx.live()?;
+    let me = client.me(&secret).await?;
+    if me.data.partner.id != ctx.session.view().partner.id {
+        return Err(Error::invalid(
+            "secret",
+            format!(
+                "This key belongs to {}, not to the partner you are signed in to",
+                me.data.partner.name
+            ),
+        ));
+    }
+    let text = secret.expose();
+    let (prefix, last_four) = (&text[..24], &text[text.len() - 4..]);
+    let filter = KeyFilter {
+        environment: Some(environment),
+        status: Some(KeyStatus::Active),
+    };
+    let key = all_keys(ctx, &filter)
+        .await?
+        .into_iter()
+        .find(|k| k.prefix == prefix && k.last_four == last_four)
+        .ok_or_else(|| {
+            Error::invalid(
+                "secret",
+                "The server accepts this key, but it is not among this partner's active keys",
+            )
+        })?;
+    ctx.secrets.set(&ctx.slot(&key), &secret).await?;
+    ctx.record(Action::Added, Some(&key), me.request_id.as_deref(), None);
+    Ok(KeyView { key, stored: true })
+}
+
+/// Verifies a stored key with `GET /me`: environment, preset, partner, latency and request id.
+/// A revoked or expired key comes back as `unauthorized` with the request id of the 401.
+pub async fn verify(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Verification> {
+    let secret = stored_secret(ctx, key_id).await?;
+    let (client, _) = ctx.live()?;
+    let started = Instant::now();
+    let outcome = client.me(&secret).await;
+    let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+    let note = match &outcome {
+        Ok(_) => format!("accepted in {latency_ms} ms"),
+        Err(e) => format!("refused: {}", e.code().as_str()),
+    };
+    let request_id = match &outcome {
+        Ok(reply) => reply.request_id.clone(),
+        Err(e) => e.request_id().map(str::to_owned),
+    };
+    ctx.record_id(Action::Verified, key_id, request_id.as_deref(), Some(note));
+    let reply = outcome?;
+    Ok(Verification {
+        environment: reply.data.api_key.environment,
+        preset: reply.data.api_key.permission_preset,
+        scope: reply.data.api_key.scope,
+        partner: reply.data.partner,
+        latency_ms,
+        request_id: reply.request_id,
+    })
+}
+
+/// Rotates a key: a replacement with the same label, environment, preset and scope, and the old
+/// key kept, expiring or revoked as `old` says. The new secret is stored when `save`; the old
+/// one stays stored until the old key is revoked (at once with [`OldKey::RevokeNow`]) or
+/// [`reconcile`] finds it expired.
+pub async fn rotate(ctx: &Ctx<'_>, key_id: &KeyId, old: OldKey, save: bool) -> Result<Rotated> {
+    let (client, token) = ctx.live()?;
+    let reply = client.rotate_key(token, key_id, old.seconds()).await?;
+    let rotated = reply.data;
+    let note = match old {
+        OldKey::KeepUntilRevoked => "old key kept until revoked".to_owned(),
+        OldKey::ExpireIn { seconds } => format!("old key expires in {seconds} s"),
+        OldKey::RevokeNow => "old key revoked at once".to_owned(),
+    };
+    ctx.record(
+        Action::Rotated,
+        Some(&rotated.replaced),
+        reply.request_id.as_deref(),
+        Some(note),
+    );
+    if rotated.replaced.status == KeyStatus::Revoked {
+        forget(ctx, &rotated.replaced).await;
+    }
+    let stored = store_new(ctx, &rotated.api_key, &rotated.secret, save).await;
+    Ok(Rotated {
+        reveal: RevealedSecret::new(rotated.api_key.id.clone(), rotated.secret),
+        key: rotated.api_key,
+        replaced: rotated.replaced,
+        stored,
+        request_id: reply.request_id,
+    })
+}
+
+/// Revokes a key (effective on its very next request; revoking twice is fine) and removes its
+/// stored secret.
+pub async fn revoke(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<ApiKey> {
+    let (client, token) = ctx.live()?;
+    let reply = client.revoke_key(token, key_id).await?;
+    ctx.record(
+        Action::Revoked,
+        Some(&reply.data),
+        reply.request_id.as_deref(),
+        None,
+    );
+    forget(ctx, &reply.data).await;
+    Ok(reply.data)
+}
+
+/// "This key leaked": a replacement is made and stored, the old key is revoked at once and its
+/// stored secret removed, and the incident is recorded. (The app clears the clipboard too.)
+pub async fn key_leaked(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Rotated> {
+    let rotated = rotate(ctx, key_id, OldKey::RevokeNow, true).await?;
+    ctx.record(
+        Action::Leaked,
+        Some(&rotated.replaced),
+        rotated.request_id.as_deref(),
+        Some(format!("replaced by {}", rotated.key.id)),
+    );
+    Ok(rotated)
+}
+
+/// Compares the stored secrets with the server's keys.
+pub async fn reconcile(ctx: &Ctx<'_>) -> Result<Reconciliation> {
+    let keys = all_keys(ctx, &KeyFilter::default()).await?;
+    let stored: HashSet<KeyId> = ctx
+        .secrets
+        .list(&ctx.store_name())
+        .await?
+        .into_iter()
+        .map(|slot| slot.key_id)
+        .collect();
+    let known: HashSet<&KeyId> = keys.iter().map(|k| &k.id).collect();
+    let mut unknown: Vec<KeyId> = stored
+        .iter()
+        .filter(|id| !known.contains(id))
+        .cloned()
+        .collect();
+    unknown.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    let (mut stale, mut missing) = (Vec::new(), Vec::new());
+    for key in keys {
+        match (&key.status, stored.contains(&key.id)) {
+            (KeyStatus::Active, false) => missing.push(key),
+            (KeyStatus::Revoked | KeyStatus::Expired, true) => stale.push(key),
+            _ => {}
+        }
+    }
+    Ok(Reconciliation {
+        stale,
+        missing,
+        unknown,
+    })
+}
+
+/// Removes the stored secrets of `key_ids` (the stale and unknown ones [`reconcile`] found).
+/// Ids the store does not hold are skipped.
+pub async fn purge(ctx: &Ctx<'_>, key_ids: &[KeyId]) -> Result<u32> {
+    let wanted: HashSet<&KeyId> = key_ids.iter().collect();
+    let mut removed = 0;
+    for slot in ctx.secrets.list(&ctx.store_name()).await? {
+        if wanted.contains(&slot.key_id) {
+            ctx.secrets.delete(&slot).await?;
+            ctx.record_id(Action::RemovedFromKeyring, &slot.key_id, None, None);
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// A key's requests over `window`.
+pub async fn usage(ctx: &Ctx<'_>, key_id: &KeyId, window: &UsageWindow) -> Result<Usage> {
+    let (client, token) = ctx.live()?;
+    Ok(client.key_usage(token, key_id, window).await?.data)
+}
+
+/// The stored secret of a key, for the clipboard; recorded as copied.
+pub async fn copy_secret(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Secret> {
+    let secret = stored_secret(ctx, key_id).await?;
+    ctx.record_id(Action::Copied, key_id, None, None);
+    Ok(secret)
+}
+
+/// The stored secret of `key_id`, or `secret_not_stored`.
+pub async fn stored_secret(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Secret> {
+    let slot = ctx
+        .secrets
+        .list(&ctx.store_name())
+        .await?
+        .into_iter()
+        .find(|slot| &slot.key_id == key_id)
+        .ok_or_else(|| Error::SecretNotStored {
+            key_id: key_id.clone(),
+        })?;
+    ctx.secrets
+        .get(&slot)
+        .await?
+        .ok_or_else(|| Error::SecretNotStored {
+            key_id: key_id.clone(),
+        })
+}
+
+/// Every page of `GET /api_keys` with `filter`.
+async fn all_keys(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
+    let (client, token) = ctx.live()?;
+    let pages = client.pages::<ApiKey>(client.keys_call(token, filter, 100));
+    let pages: Vec<_> = pages
+        .map_err(crate::api::portal::session_error)
+        .try_collect()
+        .await?;
+    Ok(pages.into_iter().flat_map(|p| p.items).collect())
+}
+
+/// Saves a new secret when asked; a failure is reported, not raised (the key exists now).
+async fn store_new(ctx: &Ctx<'_>, key: &ApiKey, secret: &Secret, save: bool) -> Stored {
+    if !save {
+        return Stored {
+            saved: false,
+            error: None,
+        };
+    }
+    match ctx.secrets.set(&ctx.slot(key), secret).await {
+        Ok(()) => {
+            ctx.record(Action::Stored, Some(key), None, None);
+            Stored {
+                saved: true,
+                error: None,
+            }
+        }
+        Err(error) => {
+            tracing::warn!(key_id = %key.id, code = ?error.code(), "new secret not stored");
+            Stored {
+                saved: false,
+                error: Some(IpcError::from(&error)),
+            }
+        }
+    }
+}
+
+/// Removes a dead key's stored secret; a failure is logged (reconcile will find it again).
+async fn forget(ctx: &Ctx<'_>, key: &ApiKey) {
+    match ctx.secrets.delete(&ctx.slot(key)).await {
+        Ok(()) => ctx.record(Action::RemovedFromKeyring, Some(key), None, None),
+        Err(error) => {
+            tracing::warn!(key_id = %key.id, code = ?error.code(), "stored secret not removed");
+        }
+    }
+}
+
+/// The label as the API will compare it: trimmed, 1..=64 characters, no control characters.
+fn check_label(label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::invalid("label", "Give the key a label"));
+    }
+    if label.chars().count() > LABEL_MAX {
+        return Err(Error::invalid(
+            "label",
+            format!("Labels are at most {LABEL_MAX} characters"),
+        ));
+    }
+    if label.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "label",
+            "Labels cannot contain line breaks or other control characters",
+        ));
+    }
+    Ok(label.to_owned())
+}
+
+impl Ctx<'_> {
+    fn slot(&self, key: &ApiKey) -> Slot {
+        Slot::new(self.store_name(), key.environment.clone(), key.id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_trimmed_and_bounded() {
+        assert_eq!(check_label("  CI deploys ").expect("fine"), "CI deploys");
+        assert_eq!(
+            check_label(&"é".repeat(64))
+                .expect("64 characters")
+                .chars()
+                .count(),
+            64
+        );
+        for bad in ["", "   ", "line\nbreak"] {
+            assert_eq!(check_label(bad).expect_err(bad).field(), Some("label"));
+        }
+        assert!(check_label(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn old_key_choices_map_to_the_api() {
+        assert_eq!(OldKey::KeepUntilRevoked.seconds(), None);
+        assert_eq!(OldKey::ExpireIn { seconds: 3600 }.seconds(), Some(3600));
+        assert_eq!(OldKey::RevokeNow.seconds(), Some(0));
+    }
+}

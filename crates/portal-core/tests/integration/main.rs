@@ -1,0 +1,16 @@
+//! portal-core's integration tests, one binary (STYLE.md §10):
+//!
+//! - [`model`]: every model type against the JSON fixtures written from API.md.
+//! - [`client`]: sign-in against canned answers from the fixtures.
+//! - [`faults`]: the HTTP transport under injected faults, and paging against the sandbox.
+//! - [`services`]: every service against a real sandbox, with a leak check over all of them.
+//! - [`keyring`]: the keyring store against the real Secret Service (`#[ignore]`d; run by
+//!   `scripts/test.sh` inside a private session bus with gnome-keyring:
+//!   `cargo test -p portal-core --test integration keyring:: -- --ignored --test-threads=1`).
+
+mod client;
+mod faults;
+#[cfg(target_os = "linux")]
+mod keyring;
+mod model;
+mod services;
