@@ -1,5 +1,6 @@
-//! The key lifecycle: list, create, add an existing key, verify, rotate, revoke, "key leaked",
-//! reconcile, usage and copying a stored secret. One function per user action.
+//! The key lifecycle: list, create, add an existing key, verify, usage and copying a stored
+//! secret here; rotate, revoke and "key leaked" in [`rotation`]; reconcile and purge in
+//! [`reconcile`]. One function per user action.
 //!
 //! Every function takes a [`Ctx`]: the signed-in session, the secret store, the local action
 //! log and the clock. The secret of a new key goes into a [`RevealedSecret`] (shown once) and,
@@ -11,6 +12,12 @@ use std::time::Instant;
 
 use futures_util::TryStreamExt as _;
 use serde::Serialize;
+
+mod reconcile;
+mod rotation;
+
+pub use reconcile::{Reconciliation, purge, reconcile};
+pub use rotation::{OldKey, Rotated, key_leaked, revoke, rotate};
 
 use super::Ctx;
 use crate::activity::Action;
@@ -59,48 +66,6 @@ pub struct Created {
     pub request_id: Option<String>,
 }
 
-/// What happens to the old key of a rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum OldKey {
-    /// Stays active until revoked by hand.
-    KeepUntilRevoked,
-    /// Stops working after this many seconds (at most 7 days).
-    ExpireIn {
-        /// Seconds from now.
-        seconds: u32,
-    },
-    /// Revoked at once.
-    RevokeNow,
-}
-
-impl OldKey {
-    fn seconds(self) -> Option<u32> {
-        match self {
-            OldKey::KeepUntilRevoked => None,
-            OldKey::ExpireIn { seconds } => Some(seconds),
-            OldKey::RevokeNow => Some(0),
-        }
-    }
-}
-
-/// A rotation's outcome.
-#[derive(Debug, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Rotated {
-    /// The replacement.
-    pub key: ApiKey,
-    /// The old key as the rotation left it.
-    pub replaced: ApiKey,
-    /// The replacement's secret, for the reveal step only.
-    pub reveal: RevealedSecret,
-    /// Whether the replacement's secret was saved to the keyring.
-    pub stored: Stored,
-    /// The request id of the rotate call.
-    pub request_id: Option<String>,
-}
-
 /// What `GET /me` said about a key, and how fast.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -117,18 +82,6 @@ pub struct Verification {
     pub latency_ms: u32,
     /// The request id of `GET /me`.
     pub request_id: Option<String>,
-}
-
-/// Where the keyring and the server disagree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Reconciliation {
-    /// Stored secrets of keys that are revoked or expired: safe to remove.
-    pub stale: Vec<ApiKey>,
-    /// Active keys whose secret this computer does not hold.
-    pub missing: Vec<ApiKey>,
-    /// Stored secrets of keys the server does not know (deleted, or another partner's).
-    pub unknown: Vec<KeyId>,
 }
 
 /// Every key of the partner matching `filter`, with whether the keyring holds each secret.
@@ -237,113 +190,6 @@ pub async fn verify(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Verification> {
     })
 }
 
-/// Rotates a key: a replacement with the same label, environment, preset and scope, and the old
-/// key kept, expiring or revoked as `old` says. The new secret is stored when `save`; the old
-/// one stays stored until the old key is revoked (at once with [`OldKey::RevokeNow`]) or
-/// [`reconcile`] finds it expired.
-pub async fn rotate(ctx: &Ctx<'_>, key_id: &KeyId, old: OldKey, save: bool) -> Result<Rotated> {
-    let (client, token) = ctx.live()?;
-    let reply = client.rotate_key(token, key_id, old.seconds()).await?;
-    let rotated = reply.data;
-    let note = match old {
-        OldKey::KeepUntilRevoked => "old key kept until revoked".to_owned(),
-        OldKey::ExpireIn { seconds } => format!("old key expires in {seconds} s"),
-        OldKey::RevokeNow => "old key revoked at once".to_owned(),
-    };
-    ctx.record(
-        Action::Rotated,
-        Some(&rotated.replaced),
-        reply.request_id.as_deref(),
-        Some(note),
-    );
-    if rotated.replaced.status == KeyStatus::Revoked {
-        forget(ctx, &rotated.replaced).await;
-    }
-    let stored = store_new(ctx, &rotated.api_key, &rotated.secret, save).await;
-    Ok(Rotated {
-        reveal: RevealedSecret::new(rotated.api_key.id.clone(), rotated.secret),
-        key: rotated.api_key,
-        replaced: rotated.replaced,
-        stored,
-        request_id: reply.request_id,
-    })
-}
-
-/// Revokes a key (effective on its very next request; revoking twice is fine) and removes its
-/// stored secret.
-pub async fn revoke(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<ApiKey> {
-    let (client, token) = ctx.live()?;
-    let reply = client.revoke_key(token, key_id).await?;
-    ctx.record(
-        Action::Revoked,
-        Some(&reply.data),
-        reply.request_id.as_deref(),
-        None,
-    );
-    forget(ctx, &reply.data).await;
-    Ok(reply.data)
-}
-
-/// "This key leaked": a replacement is made and stored, the old key is revoked at once and its
-/// stored secret removed, and the incident is recorded. (The app clears the clipboard too.)
-pub async fn key_leaked(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Rotated> {
-    let rotated = rotate(ctx, key_id, OldKey::RevokeNow, true).await?;
-    ctx.record(
-        Action::Leaked,
-        Some(&rotated.replaced),
-        rotated.request_id.as_deref(),
-        Some(format!("replaced by {}", rotated.key.id)),
-    );
-    Ok(rotated)
-}
-
-/// Compares the stored secrets with the server's keys.
-pub async fn reconcile(ctx: &Ctx<'_>) -> Result<Reconciliation> {
-    let keys = all_keys(ctx, &KeyFilter::default()).await?;
-    let stored: HashSet<KeyId> = ctx
-        .secrets
-        .list(&ctx.store_name())
-        .await?
-        .into_iter()
-        .map(|slot| slot.key_id)
-        .collect();
-    let known: HashSet<&KeyId> = keys.iter().map(|k| &k.id).collect();
-    let mut unknown: Vec<KeyId> = stored
-        .iter()
-        .filter(|id| !known.contains(id))
-        .cloned()
-        .collect();
-    unknown.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    let (mut stale, mut missing) = (Vec::new(), Vec::new());
-    for key in keys {
-        match (&key.status, stored.contains(&key.id)) {
-            (KeyStatus::Active, false) => missing.push(key),
-            (KeyStatus::Revoked | KeyStatus::Expired, true) => stale.push(key),
-            _ => {}
-        }
-    }
-    Ok(Reconciliation {
-        stale,
-        missing,
-        unknown,
-    })
-}
-
-/// Removes the stored secrets of `key_ids` (the stale and unknown ones [`reconcile`] found).
-/// Ids the store does not hold are skipped.
-pub async fn purge(ctx: &Ctx<'_>, key_ids: &[KeyId]) -> Result<u32> {
-    let wanted: HashSet<&KeyId> = key_ids.iter().collect();
-    let mut removed = 0;
-    for slot in ctx.secrets.list(&ctx.store_name()).await? {
-        if wanted.contains(&slot.key_id) {
-            ctx.secrets.delete(&slot).await?;
-            ctx.record_id(Action::RemovedFromKeyring, &slot.key_id, None, None);
-            removed += 1;
-        }
-    }
-    Ok(removed)
-}
-
 /// A key's requests over `window`.
 pub async fn usage(ctx: &Ctx<'_>, key_id: &KeyId, window: &UsageWindow) -> Result<Usage> {
     let (client, token) = ctx.live()?;
@@ -377,7 +223,7 @@ pub async fn stored_secret(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Secret> {
 }
 
 /// Every page of `GET /api_keys` with `filter`.
-async fn all_keys(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
+pub(super) async fn all_keys(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
     let (client, token) = ctx.live()?;
     let pages = client.pages::<ApiKey>(client.keys_call(token, filter, 100));
     let pages: Vec<_> = pages
@@ -388,7 +234,7 @@ async fn all_keys(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
 }
 
 /// Saves a new secret when asked; a failure is reported, not raised (the key exists now).
-async fn store_new(ctx: &Ctx<'_>, key: &ApiKey, secret: &Secret, save: bool) -> Stored {
+pub(super) async fn store_new(ctx: &Ctx<'_>, key: &ApiKey, secret: &Secret, save: bool) -> Stored {
     if !save {
         return Stored {
             saved: false,
@@ -414,7 +260,7 @@ async fn store_new(ctx: &Ctx<'_>, key: &ApiKey, secret: &Secret, save: bool) -> 
 }
 
 /// Removes a dead key's stored secret; a failure is logged (reconcile will find it again).
-async fn forget(ctx: &Ctx<'_>, key: &ApiKey) {
+pub(super) async fn forget(ctx: &Ctx<'_>, key: &ApiKey) {
     match ctx.secrets.delete(&ctx.slot(key)).await {
         Ok(()) => ctx.record(Action::RemovedFromKeyring, Some(key), None, None),
         Err(error) => {
@@ -445,7 +291,7 @@ fn check_label(label: &str) -> Result<String> {
 }
 
 impl Ctx<'_> {
-    fn slot(&self, key: &ApiKey) -> Slot {
+    pub(super) fn slot(&self, key: &ApiKey) -> Slot {
         Slot::new(self.store_name(), key.environment.clone(), key.id.clone())
     }
 }
@@ -468,12 +314,5 @@ mod tests {
             assert_eq!(check_label(bad).expect_err(bad).field(), Some("label"));
         }
         assert!(check_label(&"x".repeat(65)).is_err());
-    }
-
-    #[test]
-    fn old_key_choices_map_to_the_api() {
-        assert_eq!(OldKey::KeepUntilRevoked.seconds(), None);
-        assert_eq!(OldKey::ExpireIn { seconds: 3600 }.seconds(), Some(3600));
-        assert_eq!(OldKey::RevokeNow.seconds(), Some(0));
     }
 }
