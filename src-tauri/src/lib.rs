@@ -6,6 +6,7 @@
 //! commands lives in [`bindings::builder`].
 
 pub mod bindings;
+mod clipboard;
 mod commands;
 mod logging;
 mod sandbox;
@@ -19,6 +20,7 @@ use state::AppState;
 pub fn run() {
     let specta = bindings::builder();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
@@ -39,9 +41,17 @@ pub fn run() {
             });
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("Partner Portal could not start: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            // A secret the app copied does not outlive it.
+            if let tauri::RunEvent::Exit = event {
+                handle.state::<AppState>().clipboard.clear_if_ours(handle);
+            }
+        }),
+        Err(error) => {
+            eprintln!("Partner Portal could not start: {error}");
+            std::process::exit(1);
+        }
     }
 }

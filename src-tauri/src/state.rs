@@ -1,14 +1,26 @@
-//! The app's state: the profile, the embedded sandbox and the signed-in connection.
+//! The app's state: the profile, the embedded sandbox, the signed-in session, the secret store,
+//! the local action log, the settings, the clipboard guard, the app lock and the secrets of
+//! reveal steps that are open.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use portal_core::activity::ActionLog;
+use portal_core::clock::SystemClock;
+use portal_core::model::{ApiKey, KeyId};
 use portal_core::profile::{DATA_DIR_ENV, PROFILE_ENV, Profile};
+use portal_core::services::Ctx;
 use portal_core::services::session::Connection;
+use portal_core::settings::Settings;
+use portal_core::store::Secrets;
+use portal_core::{Error, Secret};
 use tauri::{AppHandle, Manager};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, RwLock};
 use tracing_appender::non_blocking::WorkerGuard;
 
+use crate::clipboard::ClipboardGuard;
 use crate::commands::Milestone;
 use crate::sandbox::EmbeddedSandbox;
 
@@ -21,8 +33,23 @@ pub struct AppState {
     pub profile: Profile,
     /// The bundled sandbox, started in the background.
     pub sandbox: EmbeddedSandbox,
-    /// The signed-in session, if any.
-    pub connection: Mutex<Option<Connection>>,
+    /// The signed-in session, if any. Commands clone the `Arc` and let go of the lock, so a slow
+    /// request never holds up the others.
+    pub connection: RwLock<Option<Arc<Connection>>>,
+    /// Where key secrets are kept: the OS keyring, namespaced by the profile.
+    pub secrets: Secrets,
+    /// The local log of actions taken in the app.
+    pub actions: ActionLog,
+    /// The settings, as last saved.
+    pub settings: Mutex<Settings>,
+    /// What the app put on the clipboard.
+    pub clipboard: ClipboardGuard,
+    /// Locked after being idle: nothing secret is copied or shown until the password is entered.
+    pub locked: AtomicBool,
+    /// Secrets of open reveal steps, by key id, with the key: the UI shows a secret once, and
+    /// copies or saves it through these without sending it back. Dropped when the step closes,
+    /// on lock and on sign-out.
+    pub reveals: Mutex<HashMap<KeyId, (ApiKey, Secret)>>,
     /// Which start-up milestones were already reported.
     milestones: [AtomicBool; 2],
     _log_guard: Option<WorkerGuard>,
@@ -32,12 +59,81 @@ impl AppState {
     /// State for a profile; the sandbox keeps its data under the profile's data directory.
     pub fn new(profile: Profile, log_guard: Option<WorkerGuard>) -> Self {
         let sandbox = EmbeddedSandbox::new(profile.data_dir().join("sandbox"));
+        let settings = Settings::load(profile.data_dir());
         Self {
+            secrets: Secrets::keyring(&profile),
+            actions: ActionLog::new(profile.data_dir()),
+            settings: Mutex::new(settings),
+            clipboard: ClipboardGuard::default(),
+            locked: AtomicBool::new(false),
+            reveals: Mutex::new(HashMap::new()),
             profile,
             sandbox,
-            connection: Mutex::new(None),
+            connection: RwLock::new(None),
             milestones: [AtomicBool::new(false), AtomicBool::new(false)],
             _log_guard: log_guard,
+        }
+    }
+
+    /// The signed-in session, or `session_expired` when there is none.
+    pub async fn session(&self) -> Result<Arc<Connection>, Error> {
+        self.connection
+            .read()
+            .await
+            .clone()
+            .ok_or(Error::SessionExpired { request_id: None })
+    }
+
+    /// Runs a service with the context of the signed-in session.
+    pub async fn with_ctx<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        F: AsyncFnOnce(&Ctx<'_>) -> Result<T, Error>,
+    {
+        let session = self.session().await?;
+        let ctx = Ctx {
+            session: &session,
+            secrets: &self.secrets,
+            actions: &self.actions,
+            clock: &SystemClock,
+        };
+        f(&ctx).await
+    }
+
+    /// Keeps a new secret for its reveal step.
+    pub async fn keep_reveal(&self, key: &ApiKey, secret: &Secret) {
+        self.reveals
+            .lock()
+            .await
+            .insert(key.id.clone(), (key.clone(), secret.clone()));
+    }
+
+    /// The key and secret of an open reveal step (refused while locked).
+    pub async fn reveal(&self, key_id: &KeyId) -> Result<(ApiKey, Secret), Error> {
+        self.unlocked()?;
+        self.reveals
+            .lock()
+            .await
+            .get(key_id)
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid(
+                    "key_id",
+                    "This secret was already closed; it cannot be shown again",
+                )
+            })
+    }
+
+    /// The secret of an open reveal step.
+    pub async fn revealed(&self, key_id: &KeyId) -> Result<Secret, Error> {
+        Ok(self.reveal(key_id).await?.1)
+    }
+
+    /// `locked` when the app is locked.
+    pub fn unlocked(&self) -> Result<(), Error> {
+        if self.locked.load(Ordering::SeqCst) {
+            Err(Error::Locked)
+        } else {
+            Ok(())
         }
     }
 

@@ -37,6 +37,9 @@ pub enum ErrorCode {
     KeyringLocked,
     /// This computer does not hold the key's secret (the UI offers to paste it).
     SecretNotStored,
+    /// The app is locked after being idle: secrets stay hidden until the admin's password is
+    /// entered again.
+    Locked,
     /// No OS keyring is available, or it refused access.
     KeyringUnavailable,
     /// A bug or an unexpected local failure.
@@ -60,6 +63,7 @@ impl ErrorCode {
             ErrorCode::NotAPartnerApi => "not_a_partner_api",
             ErrorCode::KeyringLocked => "keyring_locked",
             ErrorCode::SecretNotStored => "secret_not_stored",
+            ErrorCode::Locked => "locked",
             ErrorCode::KeyringUnavailable => "keyring_unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -139,6 +143,9 @@ pub enum Error {
         /// What the platform said.
         detail: String,
     },
+    /// The app is locked; nothing secret is shown or copied until it is unlocked.
+    #[error("The app is locked; enter your password to unlock it")]
+    Locked,
     /// The secret store holds no secret for this key.
     #[error("This computer's keyring does not hold the secret of key {key_id}")]
     SecretNotStored {
@@ -166,6 +173,7 @@ impl Error {
             Error::KeyringLocked => ErrorCode::KeyringLocked,
             Error::KeyringUnavailable { .. } => ErrorCode::KeyringUnavailable,
             Error::SecretNotStored { .. } => ErrorCode::SecretNotStored,
+            Error::Locked => ErrorCode::Locked,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -289,6 +297,7 @@ mod tests {
             NotAPartnerApi,
             KeyringLocked,
             SecretNotStored,
+            Locked,
             KeyringUnavailable,
             Internal,
         ] {

@@ -12,6 +12,7 @@
 //! - [`api`]: the HTTP client for the partner and portal APIs.
 //! - [`services`]: one function per user action.
 //! - [`clock`]: where "now" comes from ([`clock::Clock`]), fixed in tests.
+//! - [`settings`]: server, clipboard clear time, idle lock time, theme ([`settings::Settings`]).
 //! - [`profile`]: the namespace that keeps test and dev runs away from a user's real data.
 //! - [`store`]: where secrets are kept: the OS keyring, or memory in tests ([`store::Secrets`]).
 //! - [`activity`]: the local, append-only log of actions taken in the app (never a secret).
@@ -25,6 +26,7 @@ pub mod profile;
 pub mod secret;
 pub mod server;
 pub mod services;
+pub mod settings;
 pub mod store;
 
 pub use error::{Error, ErrorCode, IpcError, Result};

@@ -104,12 +104,19 @@ pub struct RevealedSecret {
     pub key_id: KeyId,
     /// The secret text.
     #[serde(serialize_with = "expose_for_reveal")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
     secret: Secret,
 }
 
 impl RevealedSecret {
     pub(crate) fn new(key_id: KeyId, secret: Secret) -> Self {
         Self { key_id, secret }
+    }
+
+    /// The secret, for the shell to keep while the reveal step is open (to copy or save it
+    /// without the UI sending it back).
+    pub fn secret(&self) -> &Secret {
+        &self.secret
     }
 }
 

@@ -12,20 +12,72 @@ import type { ErrorCode, IpcError } from "./bindings";
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export type {
+  Action,
+  ActionEntry,
+  ActivityItem,
   Admin,
+  ApiKey,
   AppInfo,
+  AuditEvent,
+  CopyReceipt,
+  CreateKeyRequest,
+  Created,
+  Environment,
   ErrorCode,
   IpcError,
+  KeyFilter,
+  KeyId,
+  KeyStatus,
+  KeyView,
   Milestone,
+  OldKey,
   Partner,
+  Preset,
+  Reconciliation,
+  RequestLogEntry,
+  RevealedSecret,
+  Rotated,
   SandboxStatus,
+  Scope,
   ServerChoice,
   ServerKind,
+  ServerSetting,
   ServerView,
   SessionView,
+  Settings,
   SignInRequest,
+  Stored,
+  Theme,
+  Usage,
+  UsageBucket,
+  UsageWindow,
+  User,
+  Verification,
 } from "./bindings";
-import type { AppInfo, Milestone, SessionView, SignInRequest } from "./bindings";
+import type {
+  ActivityItem,
+  ApiKey,
+  AppInfo,
+  CopyReceipt,
+  CreateKeyRequest,
+  Created,
+  Environment,
+  KeyFilter,
+  KeyId,
+  KeyView,
+  Milestone,
+  OldKey,
+  Reconciliation,
+  RequestLogEntry,
+  Rotated,
+  SessionView,
+  Settings,
+  SignInRequest,
+  Usage,
+  UsageWindow,
+  User,
+  Verification,
+} from "./bindings";
 
 /** What the UI can ask of the Rust side. Plain async functions; failures throw {@link ApiError}. */
 export interface Api {
@@ -36,6 +88,39 @@ export interface Api {
   currentSession(): Promise<SessionView | null>;
   /** Tells Rust a start-up milestone is on screen (logged, and read by the benchmark). */
   reportPainted(milestone: Milestone): Promise<void>;
+  /** Locks the app after the idle time (clears the clipboard, forgets open reveals). */
+  lockApp(): Promise<void>;
+  /** Unlocks with the admin's password (a fresh session). */
+  unlockApp(password: string): Promise<SessionView>;
+
+  listKeys(filter: KeyFilter): Promise<KeyView[]>;
+  getKey(keyId: KeyId): Promise<KeyView>;
+  /** Creates a key; the answer carries the secret for the reveal step, once. */
+  createKey(request: CreateKeyRequest): Promise<Created>;
+  addExistingKey(secret: string): Promise<KeyView>;
+  verifyKey(keyId: KeyId): Promise<Verification>;
+  rotateKey(keyId: KeyId, oldKey: OldKey, save: boolean): Promise<Rotated>;
+  revokeKey(keyId: KeyId): Promise<ApiKey>;
+  keyLeaked(keyId: KeyId): Promise<Rotated>;
+  reconcileKeys(): Promise<Reconciliation>;
+  purgeSecrets(keyIds: KeyId[]): Promise<number>;
+  keyUsage(keyId: KeyId, window: UsageWindow): Promise<Usage>;
+  searchCustomers(environment: Environment, query: string): Promise<User[]>;
+
+  /** Copies the secret of an open reveal step (Rust writes the clipboard). */
+  copyRevealed(keyId: KeyId): Promise<CopyReceipt>;
+  /** Copies a key's secret from the keyring (refused while locked). */
+  copyStoredSecret(keyId: KeyId): Promise<CopyReceipt>;
+  saveRevealed(keyId: KeyId): Promise<void>;
+  unsaveRevealed(keyId: KeyId): Promise<void>;
+  /** Closes a reveal step: Rust drops the secret for good. */
+  closeReveal(keyId: KeyId): Promise<void>;
+  clearClipboard(): Promise<boolean>;
+
+  getSettings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  activity(keyId: KeyId | null, limit: number): Promise<ActivityItem[]>;
+  requestLog(): Promise<RequestLogEntry[]>;
 }
 
 /** A failed call. `error` always has every optional field present (absent on the wire → `null`). */
@@ -80,6 +165,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   not_a_partner_api: true,
   keyring_locked: true,
   secret_not_stored: true,
+  locked: true,
   keyring_unavailable: true,
   internal: true,
 };
@@ -116,6 +202,18 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A fallible command's value. */
+function value<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
+  return call(async () => unwrap(await run()));
+}
+
+/** A fallible command that answers nothing. */
+function done(run: () => Promise<Result<null, IpcError>>): Promise<void> {
+  return call(async () => {
+    unwrap(await run());
+  });
+}
+
 /** The real implementation over the generated tauri-specta bindings. */
 export const tauriApi: Api = {
   appInfo: () => call(() => commands.appInfo()),
@@ -129,6 +227,34 @@ export const tauriApi: Api = {
     call(async () => {
       await commands.reportPainted(milestone);
     }),
+  lockApp: () => done(() => commands.lockApp()),
+  unlockApp: (password) => value(() => commands.unlockApp(password)),
+
+  listKeys: (filter) => value(() => commands.listKeys(filter)),
+  getKey: (keyId) => value(() => commands.getKey(keyId)),
+  createKey: (request) => value(() => commands.createKey(request)),
+  addExistingKey: (secret) => value(() => commands.addExistingKey(secret)),
+  verifyKey: (keyId) => value(() => commands.verifyKey(keyId)),
+  rotateKey: (keyId, oldKey, save) => value(() => commands.rotateKey(keyId, oldKey, save)),
+  revokeKey: (keyId) => value(() => commands.revokeKey(keyId)),
+  keyLeaked: (keyId) => value(() => commands.keyLeaked(keyId)),
+  reconcileKeys: () => value(() => commands.reconcileKeys()),
+  purgeSecrets: (keyIds) => value(() => commands.purgeSecrets(keyIds)),
+  keyUsage: (keyId, window) => value(() => commands.keyUsage(keyId, window)),
+  searchCustomers: (environment, query) =>
+    value(() => commands.searchCustomers(environment, query)),
+
+  copyRevealed: (keyId) => value(() => commands.copyRevealed(keyId)),
+  copyStoredSecret: (keyId) => value(() => commands.copyStoredSecret(keyId)),
+  saveRevealed: (keyId) => done(() => commands.saveRevealed(keyId)),
+  unsaveRevealed: (keyId) => done(() => commands.unsaveRevealed(keyId)),
+  closeReveal: (keyId) => done(() => commands.closeReveal(keyId)),
+  clearClipboard: () => value(() => commands.clearClipboard()),
+
+  getSettings: () => value(() => commands.getSettings()),
+  saveSettings: (settings) => value(() => commands.saveSettings(settings)),
+  activity: (keyId, limit) => value(() => commands.activity(keyId, limit)),
+  requestLog: () => value(() => commands.requestLog()),
 };
 
 export default tauriApi;

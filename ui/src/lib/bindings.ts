@@ -7,17 +7,133 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Version, profile and sandbox state (waits for the sandbox to be up or to have failed). */
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**  The UI painted a milestone: logged the first time, and printed for the start-up benchmark. */
+	reportPainted: (milestone: Milestone) => __TAURI_INVOKE<void>("report_painted", { milestone }),
 	/**  Signs in and keeps the session; a previous session is replaced. */
 	signIn: (request: SignInRequest) => typedError<SessionView, IpcError>(__TAURI_INVOKE("sign_in", { request })),
-	/**  Signs out. When the server cannot be reached, the session is kept so the user can retry. */
+	/**
+	 *  Signs out, clears the clipboard if it holds our secret and forgets open reveals. When the
+	 *  server cannot be reached, the session is kept so the user can retry.
+	 */
 	signOut: () => typedError<null, IpcError>(__TAURI_INVOKE("sign_out")),
 	/**  The signed-in session, or `null`. An expired session is dropped. */
 	currentSession: () => __TAURI_INVOKE<SessionView | null>("current_session"),
-	/**  The UI painted a milestone: logged the first time, and printed for the start-up benchmark. */
-	reportPainted: (milestone: Milestone) => __TAURI_INVOKE<void>("report_painted", { milestone }),
+	/**
+	 *  Locks the app (the UI calls it after the idle time): the clipboard is cleared if it holds
+	 *  our secret, open reveals are forgotten, and nothing secret is copied until [`unlock_app`].
+	 */
+	lockApp: () => typedError<null, IpcError>(__TAURI_INVOKE("lock_app")),
+	/**
+	 *  Unlocks the app with the admin's password: signs in again to the same server as the same
+	 *  admin (a new session replaces the old one). A wrong password is `unauthorized`.
+	 */
+	unlockApp: (password: Secret) => typedError<SessionView, IpcError>(__TAURI_INVOKE("unlock_app", { password })),
+	/**  Every key matching `filter`, with whether the keyring holds its secret. */
+	listKeys: (filter: KeyFilter) => typedError<KeyView[], IpcError>(__TAURI_INVOKE("list_keys", { filter })),
+	/**  One key. */
+	getKey: (keyId: KeyId) => typedError<KeyView, IpcError>(__TAURI_INVOKE("get_key", { keyId })),
+	/**  Creates a key; its secret goes to the reveal step (and the keyring when `save`). */
+	createKey: (request: CreateKeyRequest) => typedError<Created, IpcError>(__TAURI_INVOKE("create_key", { request })),
+	/**  Adds a key made elsewhere: checked, verified with `GET /me`, stored. */
+	addExistingKey: (secret: Secret) => typedError<KeyView, IpcError>(__TAURI_INVOKE("add_existing_key", { secret })),
+	/**  `GET /me` with the stored secret: environment, preset, partner, latency, request id. */
+	verifyKey: (keyId: KeyId) => typedError<Verification, IpcError>(__TAURI_INVOKE("verify_key", { keyId })),
+	/**  Rotates a key; the new secret goes to the reveal step. */
+	rotateKey: (keyId: KeyId, oldKey: OldKey, save: boolean) => typedError<Rotated, IpcError>(__TAURI_INVOKE("rotate_key", { keyId, oldKey, save })),
+	/**  Revokes a key at once and removes its stored secret. */
+	revokeKey: (keyId: KeyId) => typedError<ApiKey, IpcError>(__TAURI_INVOKE("revoke_key", { keyId })),
+	/**  "This key leaked": replacement made and stored, old key revoked, clipboard cleared. */
+	keyLeaked: (keyId: KeyId) => typedError<Rotated, IpcError>(__TAURI_INVOKE("key_leaked", { keyId })),
+	/**  Where the keyring and the server disagree. */
+	reconcileKeys: () => typedError<Reconciliation, IpcError>(__TAURI_INVOKE("reconcile_keys")),
+	/**  Removes the stored secrets of these keys; returns how many were removed. */
+	purgeSecrets: (keyIds: KeyId[]) => typedError<number, IpcError>(__TAURI_INVOKE("purge_secrets", { keyIds })),
+	/**  A key's requests over a window. */
+	keyUsage: (keyId: KeyId, window: UsageWindow) => typedError<Usage, IpcError>(__TAURI_INVOKE("key_usage", { keyId, window })),
+	/**  Customers of an environment whose email or name contains `query` (at most 20). */
+	searchCustomers: (environment: Environment, query: string) => typedError<User[], IpcError>(__TAURI_INVOKE("search_customers", { environment, query })),
+	/**  Copies the secret of an open reveal step. */
+	copyRevealed: (keyId: KeyId) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_revealed", { keyId })),
+	/**  Copies a key's secret from the keyring. */
+	copyStoredSecret: (keyId: KeyId) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_stored_secret", { keyId })),
+	/**
+	 *  Saves the secret of an open reveal step to the keyring (the toggle turned on, or a retry
+	 *  after a locked keyring).
+	 */
+	saveRevealed: (keyId: KeyId) => typedError<null, IpcError>(__TAURI_INVOKE("save_revealed", { keyId })),
+	/**  Removes the secret of an open reveal step from the keyring (the toggle turned off). */
+	unsaveRevealed: (keyId: KeyId) => typedError<null, IpcError>(__TAURI_INVOKE("unsave_revealed", { keyId })),
+	/**  Closes a reveal step: the secret is dropped and can never be shown again. */
+	closeReveal: (keyId: KeyId) => typedError<null, IpcError>(__TAURI_INVOKE("close_reveal", { keyId })),
+	/**  Empties the clipboard if it still holds a secret the app put there. */
+	clearClipboard: () => typedError<boolean, IpcError>(__TAURI_INVOKE("clear_clipboard")),
+	/**  The settings. */
+	getSettings: () => typedError<Settings, IpcError>(__TAURI_INVOKE("get_settings")),
+	/**  Validates and saves the settings; returns them as saved. */
+	saveSettings: (settings: Settings) => typedError<Settings, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**  The server's audit events and this app's action log, newest first, for one key or all. */
+	activity: (keyId: KeyId | null, limit: number) => typedError<ActivityItem[], IpcError>(__TAURI_INVOKE("activity", { keyId, limit })),
+	/**  The latest requests of the signed-in session's client, newest first. */
+	requestLog: () => typedError<RequestLogEntry[], IpcError>(__TAURI_INVOKE("request_log")),
 };
 
 /* Types */
+/**  What was done. Serialized in `snake_case`. */
+export type Action = 
+/**  A key was created on the server. */
+"created" | 
+/**  An existing key was added to the app by pasting it. */
+"added" | 
+/**  A key's secret was copied to the clipboard. */
+"copied" | 
+/**  A key's secret was shown on screen. */
+"revealed" | 
+/**  A key was checked against the server. */
+"verified" | 
+/**  A key was rotated (a new secret; the old one expires later). */
+"rotated" | 
+/**  A key was revoked. */
+"revoked" | 
+/**  A key was marked as leaked. */
+"leaked" | 
+/**  A key's secret was saved in the OS keyring. */
+"stored" | 
+/**  A key's secret was removed from the OS keyring. */
+"removed_from_keyring" | 
+/**  The admin signed in to the portal. */
+"signed_in" | 
+/**  The admin signed out of the portal. */
+"signed_out" | 
+/**  An action written by a newer version of the app. */
+string;
+
+/**  One line of the log. Holds no secret (see the module docs). */
+export type ActionEntry = {
+	/**  When it happened (passed in by the caller). */
+	at: Timestamp,
+	/**  What happened. */
+	action: Action,
+	/**  The key it concerned, if any. */
+	key_id: KeyId | null,
+	/**  The server's `Peeker-Request-Id` of the request that did it, if any. */
+	request_id: string | null,
+	/**  The key's environment, if it concerned a key. */
+	environment: Environment | null,
+	/**  A short free text such as "old key expires in 1 h". Never a secret. */
+	note: string | null,
+};
+
+/**  One line of the Activity view. */
+export type ActivityItem = 
+/**  From the server's audit log. */
+{ source: "server"; 
+/**  The event. */
+event: AuditEvent } | 
+/**  From this computer's action log. */
+{ source: "local"; 
+/**  The entry. */
+entry: ActionEntry };
+
 /**  A portal admin (a person who manages the partner's keys). */
 export type Admin = {
 	/**  `adm_…` */
@@ -31,6 +147,40 @@ export type Admin = {
 /**  A portal admin id, `adm_…`. */
 export type AdminId = string;
 
+/**  An API key as the portal lists it. Never holds the secret: only its visible ends. */
+export type ApiKey = {
+	/**  `key_…` */
+	id: KeyId,
+	/**  The admin's name for it; unique among the environment's active keys. */
+	label: string,
+	/**  The first 24 characters of the secret (`pk_test_` + 16 hex). */
+	prefix: string,
+	/**  The secret's last four characters. */
+	last_four: string,
+	/**  Which data set it works on. */
+	environment: Environment,
+	/**  What it may do. */
+	permission_preset: Preset,
+	/**  Whom it sees. */
+	scope: Scope,
+	/**  Active, expired or revoked. */
+	status: KeyStatus,
+	/**  When it was made. */
+	created_at: Timestamp,
+	/**  The admin who made it (absent for keys made outside the portal). */
+	created_by?: AdminId | null,
+	/**  When it stops working, if it does. */
+	expires_at?: Timestamp | null,
+	/**  When it was revoked. */
+	revoked_at?: Timestamp | null,
+	/**  Its latest partner-API request. */
+	last_used_at?: Timestamp | null,
+	/**  The key a rotation made to replace it. */
+	replaced_by?: KeyId | null,
+	/**  The key it replaced. */
+	replaces?: KeyId | null,
+};
+
 /**  What the UI needs to draw its first screen. */
 export type AppInfo = {
 	/**  The app's version. */
@@ -42,6 +192,62 @@ export type AppInfo = {
 	/**  Whether to sign in to the sandbox without waiting for a click. */
 	auto_sign_in: boolean,
 };
+
+/**  One entry of the server's audit log (`GET /audit_events`). Never holds a secret. */
+export type AuditEvent = {
+	/**  `evt_…` */
+	id: EventId,
+	/**  What happened. */
+	type: AuditEventType,
+	/**  The admin who did it; `None` for the system (expiry) or a failed sign-in. */
+	actor: AdminId | null,
+	/**  The key concerned. */
+	api_key_id?: KeyId | null,
+	/**  When. */
+	at: Timestamp,
+	/**  The request that caused it (`None` for an expiry). */
+	request_id: string | null,
+};
+
+/**  What an audit event records. */
+export type AuditEventType = string;
+
+/**  What a copy did. */
+export type CopyReceipt = {
+	/**  The clipboard is cleared after this many seconds (if it still holds the secret). */
+	clear_after_seconds: number,
+};
+
+/**  The create-key wizard's answers. */
+export type CreateKeyRequest = {
+	/**  1 to 64 characters. */
+	label: string,
+	/**  Live or test. */
+	environment: Environment,
+	/**  Full, limited or read. */
+	preset: Preset,
+	/**  One customer, or the whole partner when absent. */
+	customer: UserId | null,
+	/**  When the key stops working, if ever. */
+	expires_at: Timestamp | null,
+	/**  Save the secret to this computer's keyring at once. */
+	save: boolean,
+};
+
+/**  A new key, its one-time reveal and where its secret went. */
+export type Created = {
+	/**  The new key. */
+	key: ApiKey,
+	/**  The secret, for the reveal step only. */
+	reveal: RevealedSecret,
+	/**  Whether it was saved to the keyring. */
+	stored: Stored,
+	/**  The request id of the create call. */
+	request_id: string | null,
+};
+
+/**  Which data set a key works on. */
+export type Environment = string;
 
 /**  What the UI branches on. Serialized in `snake_case`; the TypeScript union is generated. */
 export type ErrorCode = 
@@ -71,10 +277,18 @@ export type ErrorCode =
 "keyring_locked" | 
 /**  This computer does not hold the key's secret (the UI offers to paste it). */
 "secret_not_stored" | 
+/**
+ *  The app is locked after being idle: secrets stay hidden until the admin's password is
+ *  entered again.
+ */
+"locked" | 
 /**  No OS keyring is available, or it refused access. */
 "keyring_unavailable" | 
 /**  A bug or an unexpected local failure. */
 "internal";
+
+/**  An audit event id, `evt_…`. */
+export type EventId = string;
 
 /**  An error as it crosses IPC: `{code, message, request_id?, retry_after_seconds?, field?}`. */
 export type IpcError = {
@@ -90,12 +304,45 @@ export type IpcError = {
 	field?: string | null,
 };
 
+/**  Which keys to list (`GET /api_keys`). */
+export type KeyFilter = {
+	/**  Only this environment. */
+	environment?: Environment | null,
+	/**  Only this status. */
+	status?: KeyStatus | null,
+};
+
+/**  An API key id, `key_…`. */
+export type KeyId = string;
+
+/**  Where a key is in its life. */
+export type KeyStatus = string;
+
+/**  A key and whether this computer's keyring holds its secret. */
+export type KeyView = {
+	/**  The key as the server describes it. */
+	key: ApiKey,
+	/**  Whether the secret store holds its secret. */
+	stored: boolean,
+};
+
 /**  A start-up milestone the UI reports once it is on screen. */
 export type Milestone = 
 /**  The first frame of the UI. */
 "first_paint" | 
 /**  The first frame of the signed-in screen. */
 "signed_in";
+
+/**  What happens to the old key of a rotation. */
+export type OldKey = 
+/**  Stays active until revoked by hand. */
+{ kind: "keep_until_revoked" } | 
+/**  Stops working after this many seconds (at most 7 days). */
+{ kind: "expire_in"; 
+/**  Seconds from now. */
+seconds: number } | 
+/**  Revoked at once. */
+{ kind: "revoke_now" };
 
 /**  The partner an admin or a key belongs to. */
 export type Partner = {
@@ -107,6 +354,69 @@ export type Partner = {
 
 /**  A partner (organisation) id, `org_…`. */
 export type PartnerId = string;
+
+/**  What a key may do (API.md §2, "Presets"). */
+export type Preset = string;
+
+/**  Where the keyring and the server disagree. */
+export type Reconciliation = {
+	/**  Stored secrets of keys that are revoked or expired: safe to remove. */
+	stale: ApiKey[],
+	/**  Active keys whose secret this computer does not hold. */
+	missing: ApiKey[],
+	/**  Stored secrets of keys the server does not know (deleted, or another partner's). */
+	unknown: KeyId[],
+};
+
+/**  One attempt of one request. */
+export type RequestLogEntry = {
+	/**  Increases by one per attempt over the client's life (wraps after 4 billion). */
+	seq: number,
+	/**  When the request was sent (after any wait for the rate limiter). */
+	started_at: Timestamp,
+	/**  `GET`, `POST`, … */
+	method: string,
+	/**  The URL's path and query, e.g. `/api/partner/v1/domains?per_page=100`. */
+	path: string,
+	/**  The HTTP status; `None` when no answer came (refused, reset, timed out). */
+	status: number | null,
+	/**  From sending to the end of the answer's body, in milliseconds. */
+	latency_ms: number,
+	/**  Time spent waiting for the client-side rate limiter before sending, in milliseconds. */
+	waited_ms: number,
+	/**  The server's `Peeker-Request-Id`. */
+	request_id: string | null,
+	/**  `None` for success, else the code of the error this attempt ended in. */
+	error: ErrorCode | null,
+	/**  1 for the first attempt of a request, 2 for its first retry, … */
+	attempt: number,
+};
+
+/**
+ *  The one-shot carrier of a new key's secret to the reveal step: the only value that
+ *  serializes a secret, made only by the create and rotate services and sent to the UI once.
+ *  Its `Debug` is redacted like [`Secret`]'s.
+ */
+export type RevealedSecret = {
+	/**  The key it belongs to. */
+	key_id: KeyId,
+	/**  The secret text. */
+	secret: string,
+};
+
+/**  A rotation's outcome. */
+export type Rotated = {
+	/**  The replacement. */
+	key: ApiKey,
+	/**  The old key as the rotation left it. */
+	replaced: ApiKey,
+	/**  The replacement's secret, for the reveal step only. */
+	reveal: RevealedSecret,
+	/**  Whether the replacement's secret was saved to the keyring. */
+	stored: Stored,
+	/**  The request id of the rotate call. */
+	request_id: string | null,
+};
 
 /**  The sandbox as the UI sees it. */
 export type SandboxStatus = 
@@ -122,6 +432,17 @@ admin_password: string } |
 { state: "failed"; 
 /**  What went wrong. */
 message: string };
+
+/**  A key's scope: `{"type": "partner"}` or `{"type": "user", "user_id": "usr_…"}`. */
+export type Scope = {
+	/**  `partner` or `user`. */
+	type: ScopeKind,
+	/**  The customer, for a `user` scope. */
+	user_id?: UserId | null,
+};
+
+/**  Whether a key sees the whole partner or one customer. */
+export type ScopeKind = string;
 
 /**  A secret string: redacted when debug-printed, zeroized on drop, never serialized. */
 export type Secret = string;
@@ -141,6 +462,15 @@ export type ServerKind =
 "sandbox" | 
 /**  A partner API origin such as `https://api.peeker.ai`. */
 "remote";
+
+/**  Which server to sign in to. */
+export type ServerSetting = 
+/**  The sandbox bundled with the app. */
+{ kind: "sandbox" } | 
+/**  A partner API origin, e.g. `https://api.peeker.ai`. */
+{ kind: "remote"; 
+/**  The origin. */
+base_url: string };
 
 /**  The server as the UI shows it. */
 export type ServerView = {
@@ -162,6 +492,18 @@ export type SessionView = {
 	expires_at: Timestamp,
 };
 
+/**  Everything the Settings screen edits. */
+export type Settings = {
+	/**  The server the Connect screen starts with. */
+	server: ServerSetting,
+	/**  Seconds after which a copied secret is cleared from the clipboard (if it is still there). */
+	clipboard_clear_seconds: number,
+	/**  Minutes of inactivity after which the app locks. */
+	idle_lock_minutes: number,
+	/**  The colour scheme. */
+	theme: Theme,
+};
+
 /**  The sign-in form. */
 export type SignInRequest = {
 	/**  Which server. */
@@ -172,8 +514,86 @@ export type SignInRequest = {
 	password: Secret,
 };
 
+/**  Whether a new secret made it into the secret store. */
+export type Stored = {
+	/**  It did. */
+	saved: boolean,
+	/**  Why not, when saving was asked for and failed (e.g. a locked keyring). */
+	error: IpcError | null,
+};
+
+/**  Light, dark, or whatever the OS says. */
+export type Theme = 
+/**  Follow the OS. */
+"system" | 
+/**  Always light. */
+"light" | 
+/**  Always dark. */
+"dark";
+
 /**  A point in time, parsed from and written as RFC 3339 UTC. */
 export type Timestamp = string;
+
+/**  A key's requests over a window (`GET /api_keys/{id}/usage`), oldest bucket first. */
+export type Usage = {
+	/**  The window. */
+	window: UsageWindow,
+	/**  Its buckets; the last one is the current one. */
+	buckets: UsageBucket[],
+	/**  Requests in the whole window. */
+	total: number,
+	/**  The key's latest request, ever. */
+	last_used_at: Timestamp | null,
+};
+
+/**  One bucket of a usage window. */
+export type UsageBucket = {
+	/**  The bucket's start (UTC-aligned). */
+	start: Timestamp,
+	/**  Requests in it. */
+	count: number,
+};
+
+/**  A usage window: its length and bucket size. */
+export type UsageWindow = string;
+
+/**  A customer of the partner. */
+export type User = {
+	/**  `usr_…` */
+	id: UserId,
+	/**  Their email. */
+	email: string,
+	/**  Given name, when known. */
+	first_name?: string | null,
+	/**  Family name, when known. */
+	last_name?: string | null,
+	/**  Active or deleted. */
+	status: UserStatus,
+	/**  When they became a customer. */
+	created_at: Timestamp,
+};
+
+/**  A customer (user) id, `usr_…`. */
+export type UserId = string;
+
+/**  Whether a customer is still one. */
+export type UserStatus = string;
+
+/**  What `GET /me` said about a key, and how fast. */
+export type Verification = {
+	/**  The environment the server says the key works on. */
+	environment: Environment,
+	/**  What the server says the key may do. */
+	preset: Preset,
+	/**  Whom it sees, when the server says. */
+	scope: Scope | null,
+	/**  Its partner. */
+	partner: Partner,
+	/**  Round trip of `GET /me`, in milliseconds. */
+	latency_ms: number,
+	/**  The request id of `GET /me`. */
+	request_id: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

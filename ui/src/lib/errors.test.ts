@@ -18,6 +18,7 @@ const ALL_CODES = Object.keys({
   not_a_partner_api: 1,
   keyring_locked: 1,
   secret_not_stored: 1,
+  locked: 1,
   keyring_unavailable: 1,
   internal: 1,
 } satisfies Record<ErrorCode, 1>) as ErrorCode[];

@@ -80,6 +80,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     title: "This computer does not hold that key's secret",
     action: "Paste the secret with Add existing key, or rotate the key to get a new one.",
   },
+  locked: {
+    title: "The app is locked",
+    action: "Enter your password to unlock it.",
+  },
   keyring_unavailable: {
     title: "No keychain is available",
     action: "Start a secret service such as GNOME Keyring, then try again.",

@@ -3,49 +3,62 @@
  */
 import { vi } from "vitest";
 import { ApiError } from "../lib/api";
-import type { Api, AppInfo, IpcError, SessionView } from "../lib/api";
+import type { Api, AppInfo, IpcError } from "../lib/api";
+import { FakePortal, appInfo } from "./fake-portal";
 
-export const SANDBOX_URL = "http://127.0.0.1:43117";
-
-export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
-  return {
-    version: "0.1.0",
-    profile: null,
-    sandbox: {
-      state: "running",
-      base_url: SANDBOX_URL,
-      admin_email: "admin@sandbox.test",
-      admin_password: "sandbox-pass-123",
-    },
-    auto_sign_in: false,
-    ...overrides,
-  };
-}
+export { FakePortal, SANDBOX_URL, appInfo, apiKey, sessionView } from "./fake-portal";
 
 export const failedSandboxInfo = (): AppInfo =>
   appInfo({ sandbox: { state: "failed", message: "address already in use" } });
 
-export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
-  return {
-    server: { kind: "sandbox", base_url: SANDBOX_URL },
-    partner: { id: "ptn_01", name: "Acme Analytics" },
-    admin: { id: "adm_01", email: "ada@acme.test", name: "Ada Lovelace" },
-    expires_at: "2031-05-04T13:30:00Z",
-    ...overrides,
-  };
-}
-
 export const apiError = (error: IpcError) => new ApiError(error);
 
-/** A fake whose every method is a `vi.fn` spy: working defaults, which tests can override. */
-export function fakeApi(overrides: Partial<Api> = {}) {
-  return {
-    appInfo: vi.fn<Api["appInfo"]>(overrides.appInfo ?? (async () => appInfo())),
-    signIn: vi.fn<Api["signIn"]>(overrides.signIn ?? (async () => sessionView())),
-    signOut: vi.fn<Api["signOut"]>(overrides.signOut ?? (async () => {})),
-    currentSession: vi.fn<Api["currentSession"]>(overrides.currentSession ?? (async () => null)),
-    reportPainted: vi.fn<Api["reportPainted"]>(overrides.reportPainted ?? (async () => {})),
-  } satisfies Api;
+/** Every method of the {@link Api}: the type makes sure none is missing. */
+const API_METHODS: Record<keyof Api, true> = {
+  appInfo: true,
+  signIn: true,
+  signOut: true,
+  currentSession: true,
+  reportPainted: true,
+  lockApp: true,
+  unlockApp: true,
+  listKeys: true,
+  getKey: true,
+  createKey: true,
+  addExistingKey: true,
+  verifyKey: true,
+  rotateKey: true,
+  revokeKey: true,
+  keyLeaked: true,
+  reconcileKeys: true,
+  purgeSecrets: true,
+  keyUsage: true,
+  searchCustomers: true,
+  copyRevealed: true,
+  copyStoredSecret: true,
+  saveRevealed: true,
+  unsaveRevealed: true,
+  closeReveal: true,
+  clearClipboard: true,
+  getSettings: true,
+  saveSettings: true,
+  activity: true,
+  requestLog: true,
+};
+
+type Spies = { [K in keyof Api]: ReturnType<typeof vi.fn<Api[K]>> };
+
+/**
+ * A fake whose every method is a `vi.fn` spy over a fresh {@link FakePortal} (or the one given),
+ * signed out by default; tests override single methods.
+ */
+export function fakeApi(overrides: Partial<Api> = {}, portal = new FakePortal()): Spies {
+  const defaults: Partial<Api> = { currentSession: async () => null };
+  const spies: Record<string, unknown> = {};
+  for (const name of Object.keys(API_METHODS) as (keyof Api)[]) {
+    spies[name] = vi.fn(overrides[name] ?? defaults[name] ?? portal.api[name]);
+  }
+  return spies as Spies;
 }
 
 /** A promise the test resolves or rejects when it wants, to look at in-between states. */

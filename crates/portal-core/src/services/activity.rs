@@ -36,6 +36,17 @@ impl ActivityItem {
     }
 }
 
+/// Records an action the app shell performed itself (e.g. copying a secret from the reveal step
+/// to the clipboard, or clearing the clipboard after a leak).
+pub fn record(
+    ctx: &Ctx<'_>,
+    action: crate::activity::Action,
+    key_id: &KeyId,
+    note: Option<String>,
+) {
+    ctx.record_id(action, key_id, None, note);
+}
+
 /// The newest `limit` items of both logs, newest first, for one key or all.
 pub async fn recent(ctx: &Ctx<'_>, key: Option<&KeyId>, limit: usize) -> Result<Vec<ActivityItem>> {
     let (client, token) = ctx.live()?;

@@ -190,6 +190,90 @@ pub async fn verify(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Verification> {
     })
 }
 
+/// One key, with whether the keyring holds its secret.
+pub async fn get(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<KeyView> {
+    let (client, token) = ctx.live()?;
+    let key = client.key(token, key_id).await?.data;
+    let stored = ctx.secrets.get(&ctx.slot(&key)).await?.is_some();
+    Ok(KeyView { key, stored })
+}
+
+/// Saves a just-revealed secret to the keyring (the reveal step's "Save" toggle, or a retry
+/// after a locked keyring).
+pub async fn save_secret(ctx: &Ctx<'_>, key: &ApiKey, secret: &Secret) -> Result<()> {
+    ctx.secrets.set(&ctx.slot(key), secret).await?;
+    ctx.record(Action::Stored, Some(key), None, None);
+    Ok(())
+}
+
+/// Removes a key's secret from the keyring (the reveal step's "Save" toggle turned off).
+/// Removing a secret that is not there is fine.
+pub async fn forget_secret(ctx: &Ctx<'_>, key: &ApiKey) -> Result<()> {
+    ctx.secrets.delete(&ctx.slot(key)).await?;
+    ctx.record(Action::RemovedFromKeyring, Some(key), None, None);
+    Ok(())
+}
+
+/// The customers a key of `environment` stored on this computer can see, for the scope picker:
+/// with an `@` in `query`, the one customer with that email (the API matches it exactly,
+/// ignoring case); otherwise the first `limit` active customers whose email or name contains
+/// `query` (ignoring case), read page by page. Needs a stored, active, partner-wide key of that
+/// environment (`secret_not_stored` otherwise): customers are a partner-API resource.
+pub async fn customers(
+    ctx: &Ctx<'_>,
+    environment: &crate::model::Environment,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<crate::model::User>> {
+    use crate::model::{ScopeKind, UserFilter, UserStatus};
+    let (client, _) = ctx.live()?;
+    let wanted = KeyFilter {
+        environment: Some(environment.clone()),
+        status: Some(KeyStatus::Active),
+    };
+    let stored: HashSet<KeyId> = ctx
+        .secrets
+        .list(&ctx.store_name())
+        .await?
+        .into_iter()
+        .map(|slot| slot.key_id)
+        .collect();
+    let browsing_key = all_keys(ctx, &wanted)
+        .await?
+        .into_iter()
+        .find(|k| k.scope.kind == ScopeKind::Partner && stored.contains(&k.id))
+        .ok_or_else(|| Error::SecretNotStored {
+            key_id: KeyId::new(format!("any partner-wide {environment} key")),
+        })?;
+    let secret = stored_secret(ctx, &browsing_key.id).await?;
+    let query = query.trim().to_lowercase();
+    let filter = UserFilter {
+        email: query.contains('@').then(|| query.clone()),
+        status: Some(UserStatus::Active),
+    };
+    let mut pages = std::pin::pin!(
+        client.pages::<crate::model::User>(client.users_call(&secret, &filter, 100))
+    );
+    let mut found = Vec::new();
+    while found.len() < limit {
+        let Some(page) = pages.try_next().await? else {
+            break;
+        };
+        found.extend(page.items.into_iter().filter(|u| {
+            let name = format!(
+                "{} {}",
+                u.first_name.as_deref().unwrap_or_default(),
+                u.last_name.as_deref().unwrap_or_default()
+            );
+            query.is_empty()
+                || u.email.to_lowercase().contains(&query)
+                || name.to_lowercase().contains(&query)
+        }));
+    }
+    found.truncate(limit);
+    Ok(found)
+}
+
 /// A key's requests over `window`.
 pub async fn usage(ctx: &Ctx<'_>, key_id: &KeyId, window: &UsageWindow) -> Result<Usage> {
     let (client, token) = ctx.live()?;
