@@ -44,6 +44,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::reveal::unsave_revealed,
             commands::reveal::close_reveal,
             commands::reveal::clear_clipboard,
+            commands::reveal::copy_text,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::activity,

@@ -88,6 +88,21 @@ pub async fn close_reveal(state: State<'_, AppState>, key_id: KeyId) -> Answer<(
     Ok(())
 }
 
+/// Copies text that is not a secret (a request id, a key id): JavaScript has no clipboard access,
+/// so even this goes through Rust. Not cleared later.
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_text(app: AppHandle, text: String) -> Answer<()> {
+    use tauri_plugin_clipboard_manager::ClipboardExt as _;
+    if text.starts_with("pk_") || text.starts_with("ps_") {
+        return Err(Error::invalid("text", "Secrets are copied with their own button").into());
+    }
+    app.clipboard()
+        .write_text(text)
+        .map_err(|e| Error::Internal(format!("could not write the clipboard: {e}")))?;
+    Ok(())
+}
+
 /// Empties the clipboard if it still holds a secret the app put there.
 #[tauri::command]
 #[specta::specta]

@@ -116,6 +116,8 @@ export interface Api {
   /** Closes a reveal step: Rust drops the secret for good. */
   closeReveal(keyId: KeyId): Promise<void>;
   clearClipboard(): Promise<boolean>;
+  /** Copies text that is not a secret (a request id). */
+  copyText(text: string): Promise<void>;
 
   getSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
@@ -250,6 +252,7 @@ export const tauriApi: Api = {
   unsaveRevealed: (keyId) => done(() => commands.unsaveRevealed(keyId)),
   closeReveal: (keyId) => done(() => commands.closeReveal(keyId)),
   clearClipboard: () => value(() => commands.clearClipboard()),
+  copyText: (text) => done(() => commands.copyText(text)),
 
   getSettings: () => value(() => commands.getSettings()),
   saveSettings: (settings) => value(() => commands.saveSettings(settings)),

@@ -67,6 +67,11 @@ export const commands = {
 	closeReveal: (keyId: KeyId) => typedError<null, IpcError>(__TAURI_INVOKE("close_reveal", { keyId })),
 	/**  Empties the clipboard if it still holds a secret the app put there. */
 	clearClipboard: () => typedError<boolean, IpcError>(__TAURI_INVOKE("clear_clipboard")),
+	/**
+	 *  Copies text that is not a secret (a request id, a key id): JavaScript has no clipboard access,
+	 *  so even this goes through Rust. Not cleared later.
+	 */
+	copyText: (text: string) => typedError<null, IpcError>(__TAURI_INVOKE("copy_text", { text })),
 	/**  The settings. */
 	getSettings: () => typedError<Settings, IpcError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates and saves the settings; returns them as saved. */

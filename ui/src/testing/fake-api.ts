@@ -40,6 +40,7 @@ const API_METHODS: Record<keyof Api, true> = {
   unsaveRevealed: true,
   closeReveal: true,
   clearClipboard: true,
+  copyText: true,
   getSettings: true,
   saveSettings: true,
   activity: true,

@@ -522,6 +522,10 @@ export class FakePortal {
       return had;
     },
 
+    copyText: async (text) => {
+      this.clipboard = text;
+    },
+
     getSettings: async () => ({ ...this.settings }),
     saveSettings: async (settings) => {
       if (settings.clipboard_clear_seconds < 5 || settings.clipboard_clear_seconds > 600) {
