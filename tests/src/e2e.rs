@@ -37,6 +37,7 @@ pub fn app_binary() -> PathBuf {
 /// A running app with a WebDriver session on its window.
 pub struct App {
     client: Client,
+    profile: String,
     driver: Child,
     _data_dir: tempfile::TempDir,
     screenshots: PathBuf,
@@ -56,6 +57,7 @@ impl App {
             );
         }
         let data_dir = tempfile::tempdir()?;
+        let profile = format!("e2e-{}-{port}", std::process::id());
         let mut command = Command::new(tauri_driver());
         command
             .args([
@@ -64,10 +66,7 @@ impl App {
                 "--native-port",
                 &(port + 1).to_string(),
             ])
-            .env(
-                "PARTNER_PORTAL_PROFILE",
-                format!("e2e-{}-{port}", std::process::id()),
-            )
+            .env("PARTNER_PORTAL_PROFILE", &profile)
             .env("PARTNER_PORTAL_DATA_DIR", data_dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
@@ -89,11 +88,49 @@ impl App {
         };
         Ok(Self {
             client,
+            profile,
             driver,
             _data_dir: data_dir,
             screenshots,
             step: 0,
         })
+    }
+
+    /// The app's profile name (it namespaces the keyring service: `<identifier>.<profile>.<env>`).
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The keyring service the app files keys of `environment` under.
+    pub fn keyring_service(&self, environment: &str) -> String {
+        format!("com.partnerportal.desktop.{}.{environment}", self.profile)
+    }
+
+    /// Reads an attribute of the element with `data-testid`.
+    pub async fn attr(&self, test_id: &str, name: &str) -> Result<String> {
+        self.find(test_id)
+            .await?
+            .attr(name)
+            .await?
+            .with_context(|| format!("{test_id} has no {name} attribute"))
+    }
+
+    /// Waits until an element with `data-testid` is gone from the page.
+    pub async fn wait_gone(&self, test_id: &str) -> Result<()> {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while !self
+            .client
+            .find_all(Locator::Css(&selector))
+            .await?
+            .is_empty()
+        {
+            if Instant::now() > deadline {
+                bail!("{test_id} is still shown after {STEP_TIMEOUT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
     }
 
     /// The WebDriver client, for anything the helpers below do not cover.
