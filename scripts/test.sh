@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every test and check: rustfmt, clippy (-D warnings), all Rust
-# tests (bindings freshness included), svelte-check, eslint + prettier, the UI unit tests,
+# tests (bindings freshness included), svelte-check, eslint + prettier, the UI unit tests, the UI's
+# browser tests (built UI in Chromium with the IPC mocked, axe-core on every screen),
 # schemathesis against the sandbox's OpenAPI document, and the real-keyring and real-window tests
 # under Xvfb with a session bus and an unlocked gnome-keyring.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -16,6 +17,8 @@ cargo fmt --all --check
 
 say "UI: svelte-check, eslint, prettier, unit tests"
 (cd ui && npm run --silent check && npm run --silent lint && npm run --silent test)
+say "UI: browser tests (Chromium, mocked IPC, axe-core; screenshots in target/browser-screenshots/)"
+(cd ui && npm run --silent test:browser)
 build_ui
 
 say "clippy"

@@ -117,20 +117,24 @@ impl App {
 
     /// Waits until an element with `data-testid` is gone from the page.
     pub async fn wait_gone(&self, test_id: &str) -> Result<()> {
-        let selector = format!("[data-testid=\"{test_id}\"]");
         let deadline = Instant::now() + STEP_TIMEOUT;
-        while !self
-            .client
-            .find_all(Locator::Css(&selector))
-            .await?
-            .is_empty()
-        {
+        loop {
+            let present = self
+                .client
+                .execute(
+                    "return document.querySelector(`[data-testid=\"${arguments[0]}\"]`) !== null;",
+                    vec![serde_json::Value::from(test_id)],
+                )
+                .await
+                .with_context(|| format!("looking for {test_id}"))?;
+            if present == serde_json::Value::Bool(false) {
+                return Ok(());
+            }
             if Instant::now() > deadline {
                 bail!("{test_id} is still shown after {STEP_TIMEOUT:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Ok(())
     }
 
     /// The WebDriver client, for anything the helpers below do not cover.
@@ -153,7 +157,7 @@ impl App {
     pub async fn wait_for_text(&self, test_id: &str, needle: &str) -> Result<String> {
         let deadline = Instant::now() + STEP_TIMEOUT;
         loop {
-            let text = self.find(test_id).await?.text().await.unwrap_or_default();
+            let text = self.text(test_id).await?;
             if text.contains(needle) {
                 return Ok(text);
             }
@@ -162,6 +166,21 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The element's rendered text (`innerText`). WebDriver's own "element text" drops text
+    /// that WebKit's visibility heuristics consider clipped (e.g. `text-overflow: ellipsis`).
+    pub async fn text(&self, test_id: &str) -> Result<String> {
+        let element = self.find(test_id).await?;
+        let value = self
+            .client
+            .execute(
+                "return arguments[0].innerText;",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await
+            .with_context(|| format!("reading the text of {test_id}"))?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
     /// Replaces the text of an input.
@@ -174,7 +193,30 @@ impl App {
 
     /// Clicks an element.
     pub async fn click(&self, test_id: &str) -> Result<()> {
-        self.find(test_id).await?.click().await?;
+        self.find(test_id)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("clicking {test_id}"))?;
+        Ok(())
+    }
+
+    /// Clicks the element matching a CSS selector through the DOM (for elements WebDriver will
+    /// not click, such as table rows made clickable by the page).
+    pub async fn activate(&self, selector: &str) -> Result<()> {
+        self.client
+            .wait()
+            .at_most(STEP_TIMEOUT)
+            .for_element(Locator::Css(selector))
+            .await
+            .with_context(|| format!("{selector} did not appear within {STEP_TIMEOUT:?}"))?;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).click();",
+                vec![serde_json::Value::from(selector)],
+            )
+            .await
+            .with_context(|| format!("clicking {selector}"))?;
         Ok(())
     }
 

@@ -23,7 +23,7 @@ where
         .expect("the scenario task does not panic");
     app.stop().await;
     if let Err(error) = result {
-        panic!("{error:#}");
+        panic!("{error:?}");
     }
 }
 
@@ -266,7 +266,7 @@ async fn the_key_lifecycle_in_the_real_window() {
             );
 
             // Verify.
-            row.click().await?;
+            app.activate(&format!("[data-key-id=\"{key_id}\"]")).await?;
             app.find("key-detail").await?;
             app.click("verify-key").await?;
             app.wait_for_text("verify-result", "req_").await?;
@@ -293,6 +293,7 @@ async fn the_key_lifecycle_in_the_real_window() {
 
             // Revoke the old key: its next request gets 401.
             app.click("revoke-old").await?;
+            app.click("revoke-old-confirm").await?;
             app.wait_for_text("traffic-view", "revoked").await?;
             anyhow::ensure!(
                 me_status(&base_url, &secret).await? == 401,
@@ -304,19 +305,9 @@ async fn the_key_lifecycle_in_the_real_window() {
             // "Key leaked" on the new key.
             app.click("back-to-keys").await?;
             app.find("keys-screen").await?;
-            let rows = app
-                .client()
-                .find_all(fantoccini::Locator::Css("[data-testid=\"key-row\"]"))
-                .await?;
-            let mut opened = false;
-            for row in rows {
-                if row.text().await?.contains("Active") {
-                    row.click().await?;
-                    opened = true;
-                    break;
-                }
-            }
-            anyhow::ensure!(opened, "the replacement key is listed as active");
+            let new_id = app.attr("key-row", "data-key-id").await?;
+            anyhow::ensure!(new_id != key_id, "the replacement is listed first");
+            app.activate(&format!("[data-key-id=\"{new_id}\"]")).await?;
             app.find("key-detail").await?;
             app.click("key-leaked").await?;
             app.find("leaked-dialog").await?;
@@ -327,6 +318,8 @@ async fn the_key_lifecycle_in_the_real_window() {
             close_reveal(&app).await?;
             app.find("leaked-checklist").await?;
             app.screenshot(TEST, "leaked-checklist").await?;
+            app.click("leaked-done").await?;
+            app.wait_gone("leaked-dialog").await?;
             anyhow::ensure!(
                 me_status(&base_url, &new_secret).await? == 401,
                 "leaked key revoked"
@@ -340,7 +333,7 @@ async fn the_key_lifecycle_in_the_real_window() {
             app.click("nav-activity").await?;
             app.find("activity-screen").await?;
             app.wait_for_text("activity-screen", "req_").await?;
-            let text = app.find("activity-screen").await?.text().await?;
+            let text = app.text("activity-screen").await?;
             for needle in ["created", "rotated", "revoked", "opied", "erified"] {
                 anyhow::ensure!(
                     text.to_lowercase().contains(&needle.to_lowercase()),

@@ -9,7 +9,7 @@ const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
 
 const session = new SessionStore(api);
-mount(App, { target, props: { session } });
+mount(App, { target, props: { session, api } });
 void session.load();
 
 afterPaint(() => session.markPainted("first_paint"));

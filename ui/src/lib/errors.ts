@@ -8,12 +8,21 @@ import type { ErrorCode, IpcError } from "./api";
 import { ApiError } from "./api";
 
 /** Where the error happened, when that changes what the words should say. */
-export type ErrorContext = "general" | "sign-in";
+export type ErrorContext = "general" | "sign-in" | KeyContext;
+
+/**
+ * Contexts of the key screens: `key` (a call made with a key's secret: verify, add existing),
+ * `create-key` (the create wizard), `customers` (its customer search), `reveal` (saving a new
+ * secret to the keyring), `rotate` (the rotate wizard).
+ */
+type KeyContext = "key" | "create-key" | "customers" | "reveal" | "rotate";
 
 type Wording = { title: string; action: string };
 type Entry = Wording & {
   /** Different words when the error comes back from signing in. */
   signIn?: Wording;
+  /** Different words in one of the key screens. */
+  contexts?: Partial<Record<KeyContext, Wording>>;
 };
 type Words = Entry | ((error: Required<IpcError>) => Entry);
 
@@ -22,6 +31,12 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     title: "You are not signed in",
     action: "Sign in again.",
     signIn: { title: "Email or password is not right", action: "Check them and try again." },
+    contexts: {
+      key: {
+        title: "The server refused this key",
+        action: "It may be revoked or expired, or made for another server.",
+      },
+    },
   },
   session_expired: {
     title: "Your session has ended",
@@ -45,10 +60,30 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
       ? "Fix the marked field and try again."
       : "Check what you entered and try again.",
   }),
-  conflict: {
+  conflict: (error) => ({
     title: "That clashes with something that already exists",
     action: "Refresh to see the latest state, then try again.",
-  },
+    contexts: {
+      // The two 409s of creating a key: a duplicate label (field `label`), or the limit.
+      "create-key":
+        error.field === "label"
+          ? {
+              title: "An active key already has this label",
+              action:
+                "Choose another label: labels are unique among the active keys of one environment.",
+            }
+          : {
+              title: "This environment has the most active keys it may have",
+              action:
+                "Revoke a key you no longer use, or create this one in the other environment.",
+            },
+      rotate: {
+        title: "This key cannot be rotated any more",
+        action:
+          "It was already rotated or is no longer active. Refresh, then rotate its replacement.",
+      },
+    },
+  }),
   rate_limited: (error) => ({
     title: "Too many attempts",
     action:
@@ -75,10 +110,24 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   keyring_locked: {
     title: "Your keychain is locked",
     action: "Unlock your system keychain (login keyring), then try again.",
+    contexts: {
+      reveal: {
+        title: "The secret is not saved: your keychain is locked",
+        action:
+          "Unlock your system keychain (login keyring), then press Retry. Copy the secret now too.",
+      },
+    },
   },
   secret_not_stored: {
     title: "This computer does not hold that key's secret",
     action: "Paste the secret with Add existing key, or rotate the key to get a new one.",
+    contexts: {
+      customers: {
+        title: "Searching customers needs a stored key",
+        action:
+          "The search uses a partner-wide key of this environment saved on this computer. Add one with Add existing key, or type the customer's id instead.",
+      },
+    },
   },
   locked: {
     title: "The app is locked",
@@ -87,6 +136,13 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
   keyring_unavailable: {
     title: "No keychain is available",
     action: "Start a secret service such as GNOME Keyring, then try again.",
+    contexts: {
+      reveal: {
+        title: "The secret is not saved: no keychain is available",
+        action:
+          "Copy the secret now and keep it somewhere safe, or start a secret service and press Retry.",
+      },
+    },
   },
   internal: {
     title: "Something went wrong in the app",
@@ -99,7 +155,35 @@ const FIELD_LABELS: Record<string, string> = {
   base_url: "Base URL",
   email: "Email",
   password: "Password",
+  label: "Label",
+  environment: "Environment",
+  permission_preset: "Permissions",
+  scope: "Scope",
+  "scope.user_id": "Customer",
+  expires_at: "Expiry",
+  secret: "Secret key",
+  clipboard_clear_seconds: "Clear a copied secret after",
+  idle_lock_minutes: "Lock the app after",
 };
+
+/**
+ * Why a value typed into a key form is not right yet, shown as the user types (before any
+ * request is sent). The server checks the same rules again.
+ */
+export const INPUT_RULES = {
+  labelEmpty: "Give the key a label.",
+  labelTooLong: (max: number, count: number) =>
+    `Labels are at most ${max} characters; this one has ${count}.`,
+  labelControl: "Labels cannot contain tabs, line breaks or other control characters.",
+  secretPrefix: "API keys start with pk_live_ or pk_test_.",
+  secretLength: (prefix: string, count: number) =>
+    `After ${prefix} come 64 characters; this key has ${count}.`,
+  secretCase: "The letters of a key are lowercase: a to f.",
+  secretHex: (prefix: string) => `Only the digits 0–9 and the letters a–f may follow ${prefix}.`,
+  customerId: "Customer ids start with usr_.",
+  expiryMissing: "Pick the day the key stops working.",
+  expiryPast: "Pick a day from today on.",
+} as const;
 
 /** Everything a notice shows about one error. */
 export type ErrorDescription = {
@@ -120,7 +204,10 @@ export function describe(err: unknown, context: ErrorContext = "general"): Error
   const error = ApiError.from(err).error;
   const words = ERROR_WORDS[error.code];
   const entry = typeof words === "function" ? words(error) : words;
-  const wording = (context === "sign-in" && entry.signIn) || entry;
+  const wording =
+    (context === "sign-in" && entry.signIn) ||
+    (context !== "general" && context !== "sign-in" && entry.contexts?.[context]) ||
+    entry;
   const field = error.field || null;
   return {
     code: error.code,

@@ -69,6 +69,7 @@ export class SessionStore {
       } else {
         this.server = "remote";
       }
+      await this.applySavedServer();
       this.session = await this.#api.currentSession();
     } catch (thrown) {
       this.error = ApiError.from(thrown);
@@ -79,6 +80,22 @@ export class SessionStore {
     if (!this.session && this.info?.auto_sign_in && this.sandboxRunning) {
       this.server = "sandbox";
       await this.signIn();
+    }
+  }
+
+  /**
+   * Starts the Connect form on the server chosen in Settings (a remote base URL is pre-filled).
+   * Unreadable settings leave the default choice.
+   */
+  async applySavedServer(): Promise<void> {
+    try {
+      const { server } = await this.#api.getSettings();
+      if (server.kind === "remote") {
+        this.server = "remote";
+        this.baseUrl = server.base_url;
+      }
+    } catch {
+      // The defaults stand; Settings shows the same failure where it can be acted on.
     }
   }
 

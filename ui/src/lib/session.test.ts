@@ -33,6 +33,21 @@ describe("SessionStore.load", () => {
     expect(store.server).toBe("remote");
   });
 
+  it("starts on the server chosen in Settings", async () => {
+    const { store } = await loaded(
+      fakeApi({
+        getSettings: async () => ({
+          server: { kind: "remote", base_url: "https://api.peeker.ai" },
+          clipboard_clear_seconds: 30,
+          idle_lock_minutes: 5,
+          theme: "system",
+        }),
+      }),
+    );
+    expect(store.server).toBe("remote");
+    expect(store.baseUrl).toBe("https://api.peeker.ai");
+  });
+
   it("restores a session Rust already holds", async () => {
     const { store } = await loaded(fakeApi({ currentSession: async () => sessionView() }));
     expect(store.session?.partner.name).toBe("Acme Analytics");

@@ -62,7 +62,8 @@ const hex = (n: number, seed: number) => {
   let x = seed;
   while (out.length < n) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    out += (x % 16).toString(16);
+    // The high bits: the low bits of this generator repeat with a short period.
+    out += ((x >>> 16) % 16).toString(16);
   }
   return out;
 };
@@ -533,6 +534,13 @@ export class FakePortal {
           code: "invalid_request",
           message: "Clear the clipboard after 5 to 600 seconds",
           field: "clipboard_clear_seconds",
+        });
+      }
+      if (settings.idle_lock_minutes < 1 || settings.idle_lock_minutes > 240) {
+        fail({
+          code: "invalid_request",
+          message: "Lock after 1 to 240 minutes of inactivity",
+          field: "idle_lock_minutes",
         });
       }
       this.settings = { ...settings };

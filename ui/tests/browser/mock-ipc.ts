@@ -1,0 +1,96 @@
+/**
+ * The Rust side, faked in the browser: defines `window.__TAURI_INTERNALS__` (what
+ * `@tauri-apps/api/core` calls) and answers every command of `bindings.ts` from a
+ * {@link FakePortal}. Built to an IIFE and installed by the browser tests as an init script, so
+ * it runs before the app's own code.
+ *
+ * Like real IPC, arguments and answers are copied through JSON, and a failure rejects with the
+ * plain `IpcError` object (which tauri-specta's `typedError` turns into `{status: "error"}`).
+ */
+import { FakePortal } from "../../src/testing/fake-portal";
+import type { Api, IpcError } from "../../src/lib/api";
+import { COMMANDS } from "./commands";
+import type { PortalWindow, Scenario } from "./scenario";
+
+const page = window as unknown as PortalWindow;
+const scenario: Scenario = page.__PORTAL_SCENARIO__ ?? {};
+
+const portal = new FakePortal({
+  ...(scenario.keys ? { keys: scenario.keys } : {}),
+  ...(scenario.stored ? { stored: scenario.stored } : {}),
+});
+portal.settings = { ...portal.settings, ...scenario.settings };
+for (const failure of scenario.failures ?? []) portal.failNext(failure.command, failure.error);
+
+page.__portal = portal;
+page.__ipcCalls = [];
+page.__signedIn = scenario.signedIn ?? true;
+
+/** Session commands follow the mock's sign-in state; everything else goes to the portal. */
+const api = portal.api;
+const answer: Partial<Record<keyof Api, (...args: unknown[]) => Promise<unknown>>> = {
+  currentSession: async () => (page.__signedIn ? api.currentSession() : null),
+  signIn: async (...args) => {
+    const session = await api.signIn(...(args as Parameters<Api["signIn"]>));
+    page.__signedIn = true;
+    return session;
+  },
+  signOut: async () => {
+    await api.signOut();
+    page.__signedIn = false;
+  },
+};
+
+function ipcError(thrown: unknown): IpcError {
+  const error = (thrown as { error?: unknown } | null)?.error;
+  if (error && typeof error === "object" && "code" in error) return error as IpcError;
+  return { code: "internal", message: String(thrown) };
+}
+
+const copy = <T>(value: T): T =>
+  value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+
+async function invoke(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+  page.__ipcCalls.push(cmd);
+  const route = COMMANDS[cmd];
+  if (!route) throw { code: "internal", message: `The mock has no command ${cmd}` };
+  const [method, names] = route;
+  const values = names.map((name) => copy(args[name]));
+  if (scenario.latencyMs) await new Promise((done) => setTimeout(done, scenario.latencyMs));
+  try {
+    const run = answer[method] ?? (api[method] as unknown as (...a: unknown[]) => Promise<unknown>);
+    const result = await run(...values);
+    // Unit-returning commands answer `null` over IPC.
+    return result === undefined ? null : copy(result);
+  } catch (thrown) {
+    throw ipcError(thrown);
+  }
+}
+
+let callbacks = 0;
+Object.defineProperty(window, "__TAURI_INTERNALS__", {
+  value: {
+    invoke,
+    transformCallback: (callback?: (response: unknown) => void, once = false) => {
+      callbacks += 1;
+      const id = callbacks;
+      const name = `_${id}`;
+      Object.defineProperty(window, name, {
+        value: (response: unknown) => {
+          if (once) Reflect.deleteProperty(window, name);
+          callback?.(response);
+        },
+        configurable: true,
+      });
+      return id;
+    },
+    unregisterCallback: (id: number) => Reflect.deleteProperty(window, `_${id}`),
+    convertFileSrc: (path: string, protocol = "asset") =>
+      `${protocol}://localhost/${encodeURIComponent(path)}`,
+    metadata: {
+      currentWindow: { label: "main" },
+      currentWebview: { windowLabel: "main", label: "main" },
+    },
+  },
+  configurable: true,
+});
