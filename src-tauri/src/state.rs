@@ -12,7 +12,7 @@ use portal_core::clock::SystemClock;
 use portal_core::model::{ApiKey, KeyId};
 use portal_core::profile::{DATA_DIR_ENV, PROFILE_ENV, Profile};
 use portal_core::services::Ctx;
-use portal_core::services::session::Connection;
+use portal_core::services::session::{Connection, SessionView};
 use portal_core::settings::Settings;
 use portal_core::store::Secrets;
 use portal_core::{Error, Secret};
@@ -82,6 +82,18 @@ impl AppState {
             .await
             .clone()
             .ok_or(Error::SessionExpired { request_id: None })
+    }
+
+    /// Makes `connection` the session and unlocks the app; the session it replaces is signed out
+    /// (best effort: the old token should not outlive its use). Returns what the UI shows.
+    pub async fn start_session(&self, connection: Connection) -> SessionView {
+        let view = connection.view().clone();
+        let previous = self.connection.write().await.replace(Arc::new(connection));
+        self.locked.store(false, Ordering::SeqCst);
+        if let Some(previous) = previous {
+            let _ = previous.sign_out().await;
+        }
+        view
     }
 
     /// Runs a service with the context of the signed-in session.

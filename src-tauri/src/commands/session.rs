@@ -1,6 +1,5 @@
 //! Signing in and out, and the app lock.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use portal_core::server::{ServerConfig, ServerKind};
@@ -53,14 +52,7 @@ pub async fn sign_in(state: State<'_, AppState>, request: SignInRequest) -> Answ
         password: &request.password,
     };
     let connection = session::sign_in(server, credentials, USER_AGENT).await?;
-    let view = connection.view().clone();
-    let previous = state.connection.write().await.replace(Arc::new(connection));
-    state.locked.store(false, Ordering::SeqCst);
-    if let Some(previous) = previous {
-        // Best effort: the old token should not outlive its use.
-        let _ = previous.sign_out().await;
-    }
-    Ok(view)
+    Ok(state.start_session(connection).await)
 }
 
 async fn sandbox_server(state: &AppState) -> Result<ServerConfig, IpcError> {
@@ -142,12 +134,7 @@ pub async fn unlock_app(state: State<'_, AppState>, password: Secret) -> Answer<
             Error::InvalidInput { .. } => Error::invalid("password", "Enter your password"),
             other => other,
         })?;
-    let view = connection.view().clone();
-    let previous = state.connection.write().await.replace(Arc::new(connection));
-    state.locked.store(false, Ordering::SeqCst);
-    if let Some(previous) = previous {
-        let _ = previous.sign_out().await;
-    }
+    let view = state.start_session(connection).await;
     tracing::info!("app unlocked");
     Ok(view)
 }

@@ -52,8 +52,7 @@ impl Ctx<'_> {
         self.session.client().server().store_name()
     }
 
-    /// Appends to the local action log. A log that cannot be written must not undo what was
-    /// done on the server, so a failure is traced, not returned.
+    /// Appends to the local action log, naming the key (and its environment) when given.
     fn record(
         &self,
         action: Action,
@@ -61,15 +60,11 @@ impl Ctx<'_> {
         request_id: Option<&str>,
         note: Option<String>,
     ) {
-        let mut entry = ActionEntry::new(Timestamp(self.clock.now()), action)
-            .with_request_id(request_id.map(str::to_owned));
+        let mut entry = self.entry(action, request_id, note);
         if let Some(key) = key {
             entry = entry.with_key(key.id.clone(), key.environment.clone());
         }
-        entry.note = note;
-        if let Err(error) = self.actions.append(&entry) {
-            tracing::warn!(%error, ?action, "the local action log could not be written");
-        }
+        self.append(&entry);
     }
 
     /// [`Ctx::record`] for a key known only by id.
@@ -80,12 +75,23 @@ impl Ctx<'_> {
         request_id: Option<&str>,
         note: Option<String>,
     ) {
+        let mut entry = self.entry(action, request_id, note);
+        entry.key_id = Some(key_id.clone());
+        self.append(&entry);
+    }
+
+    fn entry(&self, action: Action, request_id: Option<&str>, note: Option<String>) -> ActionEntry {
         let mut entry = ActionEntry::new(Timestamp(self.clock.now()), action)
             .with_request_id(request_id.map(str::to_owned));
-        entry.key_id = Some(key_id.clone());
         entry.note = note;
-        if let Err(error) = self.actions.append(&entry) {
-            tracing::warn!(%error, ?action, "the local action log could not be written");
+        entry
+    }
+
+    /// A log that cannot be written must not undo what was done on the server, so a failure is
+    /// traced, not returned.
+    fn append(&self, entry: &ActionEntry) {
+        if let Err(error) = self.actions.append(entry) {
+            tracing::warn!(%error, action = ?entry.action, "the local action log could not be written");
         }
     }
 }

@@ -87,13 +87,7 @@ pub struct Verification {
 /// Every key of the partner matching `filter`, with whether the keyring holds each secret.
 pub async fn list(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<KeyView>> {
     let keys = all_keys(ctx, filter).await?;
-    let stored: HashSet<KeyId> = ctx
-        .secrets
-        .list(&ctx.store_name())
-        .await?
-        .into_iter()
-        .map(|slot| slot.key_id)
-        .collect();
+    let stored = stored_ids(ctx).await?;
     Ok(keys
         .into_iter()
         .map(|key| KeyView {
@@ -231,13 +225,7 @@ pub async fn customers(
         environment: Some(environment.clone()),
         status: Some(KeyStatus::Active),
     };
-    let stored: HashSet<KeyId> = ctx
-        .secrets
-        .list(&ctx.store_name())
-        .await?
-        .into_iter()
-        .map(|slot| slot.key_id)
-        .collect();
+    let stored = stored_ids(ctx).await?;
     let browsing_key = all_keys(ctx, &wanted)
         .await?
         .into_iter()
@@ -285,6 +273,12 @@ pub async fn copy_secret(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Secret> {
     let secret = stored_secret(ctx, key_id).await?;
     ctx.record_id(Action::Copied, key_id, None, None);
     Ok(secret)
+}
+
+/// The ids of the keys whose secret the store holds for this server.
+pub(super) async fn stored_ids(ctx: &Ctx<'_>) -> Result<HashSet<KeyId>> {
+    let slots = ctx.secrets.list(&ctx.store_name()).await?;
+    Ok(slots.into_iter().map(|slot| slot.key_id).collect())
 }
 
 /// The stored secret of `key_id`, or `secret_not_stored`.

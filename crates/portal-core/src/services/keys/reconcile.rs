@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::all_keys;
+use super::{all_keys, stored_ids};
 use crate::activity::Action;
 use crate::error::Result;
 use crate::model::{ApiKey, KeyFilter, KeyId, KeyStatus};
@@ -25,13 +25,7 @@ pub struct Reconciliation {
 /// Compares the stored secrets with the server's keys.
 pub async fn reconcile(ctx: &Ctx<'_>) -> Result<Reconciliation> {
     let keys = all_keys(ctx, &KeyFilter::default()).await?;
-    let stored: HashSet<KeyId> = ctx
-        .secrets
-        .list(&ctx.store_name())
-        .await?
-        .into_iter()
-        .map(|slot| slot.key_id)
-        .collect();
+    let stored = stored_ids(ctx).await?;
     let known: HashSet<&KeyId> = keys.iter().map(|k| &k.id).collect();
     let mut unknown: Vec<KeyId> = stored
         .iter()
