@@ -12,7 +12,7 @@ TAURI_DRIVER_VERSION="2.1.0"
 BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libdbus-1-dev)
 RUN_PACKAGES=(xvfb xauth dbus gnome-keyring libsecret-tools)
 # chromium: the browser tests of the UI (playwright-core drives Debian's /usr/bin/chromium).
-TEST_PACKAGES=(webkit2gtk-driver keyutils xclip imagemagick python3-venv chromium)
+TEST_PACKAGES=(webkit2gtk-driver keyutils xclip xdotool imagemagick python3-venv chromium)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -3,6 +3,10 @@
 //! Its database lives in the profile's data directory. Its admin credentials are generated on
 //! the first start and kept beside the database (owner-only file), so the sign-in screen can
 //! show them on every start; they are sandbox-only credentials, not a partner's secrets.
+//!
+//! The first start seeds [`DEFAULT_DOMAINS`] domains per environment (a few seconds), the size
+//! of a large partner, so the domains screen shows what it is for; `PARTNER_PORTAL_SANDBOX_DOMAINS`
+//! changes that for a new data directory (tests use a few thousand).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +15,11 @@ use portal_sandbox::{Config, Sandbox};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tokio::sync::OnceCell;
+
+/// Domains per environment in a new bundled sandbox.
+pub const DEFAULT_DOMAINS: u32 = 100_000;
+/// Environment variable: domains per environment when the bundled sandbox is first seeded.
+pub const DOMAINS_ENV: &str = "PARTNER_PORTAL_SANDBOX_DOMAINS";
 
 /// The sandbox as the UI sees it.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -96,6 +105,10 @@ async fn start(dir: &Path) -> anyhow::Result<Sandbox> {
         db_path: Some(dir.join("sandbox.sqlite")),
         admin_email: Some(admin.email),
         admin_password: Some(admin.password),
+        domains: std::env::var(DOMAINS_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_DOMAINS),
         ..Config::default()
     })
     .await?;

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use portal_core::activity::ActionLog;
 use portal_core::clock::SystemClock;
 use portal_core::model::{ApiKey, KeyId};
 use portal_core::profile::{DATA_DIR_ENV, PROFILE_ENV, Profile};
 use portal_core::services::Ctx;
+use portal_core::services::domains::{self, Browser, ScanControl, ScanHandle};
 use portal_core::services::session::{Connection, SessionView};
 use portal_core::settings::Settings;
 use portal_core::store::Secrets;
@@ -50,6 +51,12 @@ pub struct AppState {
     /// copies or saves it through these without sending it back. Dropped when the step closes,
     /// on lock and on sign-out.
     pub reveals: Mutex<HashMap<KeyId, (ApiKey, Secret)>>,
+    /// The browser of the key the domains screen last used (it holds that key's secret, read
+    /// from the keyring). Dropped on sign-out.
+    browser: Mutex<Option<(KeyId, Browser)>>,
+    /// Running domain scans, by id: each task watches its control.
+    scans: Mutex<HashMap<u32, ScanHandle>>,
+    next_scan: AtomicU32,
     /// Which start-up milestones were already reported.
     milestones: [AtomicBool; 2],
     _log_guard: Option<WorkerGuard>,
@@ -70,6 +77,9 @@ impl AppState {
             profile,
             sandbox,
             connection: RwLock::new(None),
+            browser: Mutex::new(None),
+            scans: Mutex::new(HashMap::new()),
+            next_scan: AtomicU32::new(1),
             milestones: [AtomicBool::new(false), AtomicBool::new(false)],
             _log_guard: log_guard,
         }
@@ -109,6 +119,54 @@ impl AppState {
             clock: &SystemClock,
         };
         f(&ctx).await
+    }
+
+    /// The browser for `key_id`: the one kept, or a new one opened with the stored secret.
+    pub async fn browser(&self, key_id: &KeyId) -> Result<Browser, Error> {
+        if let Some((kept, browser)) = self.browser.lock().await.as_ref()
+            && kept == key_id
+        {
+            return Ok(browser.clone());
+        }
+        self.open_browser(key_id).await
+    }
+
+    /// Opens a browser for `key_id` afresh (`GET /me`) and keeps it.
+    pub async fn open_browser(&self, key_id: &KeyId) -> Result<Browser, Error> {
+        let browser = self
+            .with_ctx(async |ctx| domains::open_stored(ctx, key_id).await)
+            .await?;
+        *self.browser.lock().await = Some((key_id.clone(), browser.clone()));
+        Ok(browser)
+    }
+
+    /// Registers a scan's control and returns its id; the scans before it are cancelled.
+    pub async fn start_scan(&self, handle: ScanHandle) -> u32 {
+        let id = self.next_scan.fetch_add(1, Ordering::SeqCst);
+        let mut scans = self.scans.lock().await;
+        for (_, old) in scans.drain() {
+            old.send(ScanControl::Cancel);
+        }
+        scans.insert(id, handle);
+        id
+    }
+
+    /// Passes `control` to scan `id`; a finished scan is forgotten.
+    pub async fn control_scan(&self, id: u32, control: ScanControl) {
+        let mut scans = self.scans.lock().await;
+        scans.retain(|_, handle| !handle.is_finished());
+        if let Some(handle) = scans.get(&id) {
+            handle.send(control);
+        }
+    }
+
+    /// Forgets what the session held: open reveals, the browser's key and running scans.
+    pub async fn forget_session_secrets(&self) {
+        self.reveals.lock().await.clear();
+        self.browser.lock().await.take();
+        for (_, scan) in self.scans.lock().await.drain() {
+            scan.send(ScanControl::Cancel);
+        }
     }
 
     /// Keeps a new secret for its reveal step.

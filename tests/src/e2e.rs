@@ -68,6 +68,8 @@ impl App {
             ])
             .env("PARTNER_PORTAL_PROFILE", &profile)
             .env("PARTNER_PORTAL_DATA_DIR", data_dir.path())
+            // A small bundled data set seeds in a moment; a scenario may ask for more.
+            .env("PARTNER_PORTAL_SANDBOX_DOMAINS", "2000")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (key, value) in env {

@@ -58,6 +58,8 @@ pub enum Action {
     SignedIn,
     /// The admin signed out of the portal.
     SignedOut,
+    /// Forwarding was set on domains with a key.
+    ForwardingSet,
     /// An action written by a newer version of the app.
     #[serde(other)]
     Unknown,

@@ -16,11 +16,13 @@
 //! - [`profile`]: the namespace that keeps test and dev runs away from a user's real data.
 //! - [`store`]: where secrets are kept: the OS keyring, or memory in tests ([`store::Secrets`]).
 //! - [`activity`]: the local, append-only log of actions taken in the app (never a secret).
+//! - [`export`]: domains as CSV.
 
 pub mod activity;
 pub mod api;
 pub mod clock;
 pub mod error;
+pub mod export;
 pub mod model;
 pub mod profile;
 pub mod secret;

@@ -2,9 +2,11 @@
 //!
 //! - [`session`]: sign in and out, the app lock.
 //! - [`keys`]: the key lifecycle.
+//! - [`domains`]: browsing domains and customers with a stored key, and acting on them.
 //! - [`reveal`]: the reveal step (copy, save, close) and copying stored secrets.
 //! - [`settings`]: settings, activity and the request log.
 
+pub mod domains;
 pub mod keys;
 pub mod reveal;
 pub mod session;

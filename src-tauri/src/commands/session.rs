@@ -78,7 +78,7 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Answer<()> 
     match connection.sign_out().await {
         Ok(()) => {
             *slot = None;
-            state.reveals.lock().await.clear();
+            state.forget_session_secrets().await;
             state.clipboard.clear_if_ours(&app);
             Ok(())
         }

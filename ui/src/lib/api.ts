@@ -5,6 +5,7 @@
  * Everything else receives an {@link Api} by injection, so tests pass a fake and never need Tauri.
  * Every failure leaves here as an {@link ApiError} carrying a normalised {@link IpcError}.
  */
+import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
 import type { ErrorCode, IpcError } from "./bindings";
 
@@ -19,25 +20,45 @@ export type {
   ApiKey,
   AppInfo,
   AuditEvent,
+  Availability,
+  BrowseInfo,
   CopyReceipt,
   CreateKeyRequest,
   Created,
+  Domain,
+  DomainCategory,
+  DomainFilter,
+  DomainId,
+  DomainStats,
+  DomainStatus,
   Environment,
   ErrorCode,
+  Exported,
+  ForwardingFailure,
+  ForwardingFailureReason,
+  ForwardingJob,
+  ForwardingProgress,
   IpcError,
+  JobStatus,
   KeyFilter,
   KeyId,
   KeyStatus,
   KeyView,
   Milestone,
   OldKey,
+  Me,
+  MeKey,
   Partner,
   Preset,
+  Progress,
+  Provider,
   Reconciliation,
   RequestLogEntry,
   RevealedSecret,
   Rotated,
   SandboxStatus,
+  ScanControl,
+  ScanEvent,
   Scope,
   ServerChoice,
   ServerKind,
@@ -47,21 +68,33 @@ export type {
   Settings,
   SignInRequest,
   Stored,
+  StatsAnswer,
   Theme,
+  UnavailableReason,
   Usage,
   UsageBucket,
   UsageWindow,
   User,
+  UserId,
+  UserStatus,
   Verification,
 } from "./bindings";
 import type {
   ActivityItem,
   ApiKey,
   AppInfo,
+  Availability,
+  BrowseInfo,
   CopyReceipt,
   CreateKeyRequest,
   Created,
+  Domain,
+  DomainFilter,
+  DomainId,
   Environment,
+  Exported,
+  ForwardingJob,
+  ForwardingProgress,
   KeyFilter,
   KeyId,
   KeyView,
@@ -70,9 +103,12 @@ import type {
   Reconciliation,
   RequestLogEntry,
   Rotated,
+  ScanControl,
+  ScanEvent,
   SessionView,
   Settings,
   SignInRequest,
+  StatsAnswer,
   Usage,
   UsageWindow,
   User,
@@ -118,6 +154,47 @@ export interface Api {
   clearClipboard(): Promise<boolean>;
   /** Copies text that is not a secret (a request id). */
   copyText(text: string): Promise<void>;
+
+  /** Opens domain browsing with a stored key (its secret stays in Rust): `GET /me`. */
+  openBrowser(keyId: KeyId): Promise<BrowseInfo>;
+  /** Creates a `read` key for browsing, stored straight in the keyring (never revealed). */
+  createBrowsingKey(environment: Environment): Promise<KeyView>;
+  /**
+   * Starts reading every page of `GET /domains` with `filter`; `onEvent` hears each page, wait,
+   * pause and the end (`finished`, `failed` or `cancelled`). Resolves to the scan's id.
+   * Starting a scan cancels the one before.
+   */
+  scanDomains(
+    keyId: KeyId,
+    filter: DomainFilter,
+    onEvent: (event: ScanEvent) => void,
+  ): Promise<number>;
+  /** Pauses, resumes (also after `failed`) or cancels a scan. */
+  controlScan(scanId: number, control: ScanControl): Promise<void>;
+  /** Counts for `filter`; `null` when the server lacks `GET /domains/stats` (count loaded rows). */
+  domainStats(keyId: KeyId, filter: DomainFilter): Promise<StatsAnswer | null>;
+  domainDetail(keyId: KeyId, domainId: DomainId): Promise<Domain>;
+  /** Every customer the key can see. */
+  listCustomers(keyId: KeyId): Promise<User[]>;
+  /** Availability of `names`, asked 50 at a time; `onBatch` hears each batch as it comes. */
+  checkAvailability(
+    keyId: KeyId,
+    names: string[],
+    onBatch: (batch: Availability[]) => void,
+  ): Promise<Availability[]>;
+  /** Sets forwarding on `domains` (names), 25 per job, polled to the end; `onProgress` hears each change. */
+  setForwarding(
+    keyId: KeyId,
+    domains: string[],
+    forwardingUrl: string,
+    onProgress: (progress: ForwardingProgress) => void,
+  ): Promise<ForwardingJob[]>;
+  /** Asks where to save (a native dialog) and writes `rows` as CSV; `null` when cancelled. */
+  exportDomainsCsv(
+    rows: Domain[],
+    customers: User[],
+    suggestedName: string,
+  ): Promise<Exported | null>;
 
   getSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
@@ -216,6 +293,13 @@ function done(run: () => Promise<Result<null, IpcError>>): Promise<void> {
   });
 }
 
+/** A channel whose messages go to `listener`. */
+function channel<T>(listener: (message: T) => void): Channel<T> {
+  const created = new Channel<T>();
+  created.onmessage = listener;
+  return created;
+}
+
 /** The real implementation over the generated tauri-specta bindings. */
 export const tauriApi: Api = {
   appInfo: () => call(() => commands.appInfo()),
@@ -253,6 +337,21 @@ export const tauriApi: Api = {
   closeReveal: (keyId) => done(() => commands.closeReveal(keyId)),
   clearClipboard: () => value(() => commands.clearClipboard()),
   copyText: (text) => done(() => commands.copyText(text)),
+
+  openBrowser: (keyId) => value(() => commands.openBrowser(keyId)),
+  createBrowsingKey: (environment) => value(() => commands.createBrowsingKey(environment)),
+  scanDomains: (keyId, filter, onEvent) =>
+    value(() => commands.scanDomains(keyId, filter, channel(onEvent))),
+  controlScan: (scanId, control) => done(() => commands.controlScan(scanId, control)),
+  domainStats: (keyId, filter) => value(() => commands.domainStats(keyId, filter)),
+  domainDetail: (keyId, domainId) => value(() => commands.domainDetail(keyId, domainId)),
+  listCustomers: (keyId) => value(() => commands.listCustomers(keyId)),
+  checkAvailability: (keyId, names, onBatch) =>
+    value(() => commands.checkAvailability(keyId, names, channel(onBatch))),
+  setForwarding: (keyId, domains, forwardingUrl, onProgress) =>
+    value(() => commands.setForwarding(keyId, domains, forwardingUrl, channel(onProgress))),
+  exportDomainsCsv: (rows, customers, suggestedName) =>
+    value(() => commands.exportDomainsCsv(rows, customers, suggestedName)),
 
   getSettings: () => value(() => commands.getSettings()),
   saveSettings: (settings) => value(() => commands.saveSettings(settings)),

@@ -8,7 +8,7 @@ import type { ErrorCode, IpcError } from "./api";
 import { ApiError } from "./api";
 
 /** Where the error happened, when that changes what the words should say. */
-export type ErrorContext = "general" | "sign-in" | KeyContext;
+export type ErrorContext = "general" | "sign-in" | KeyContext | DomainContext;
 
 /**
  * Contexts of the key screens: `key` (a call made with a key's secret: verify, add existing),
@@ -17,12 +17,33 @@ export type ErrorContext = "general" | "sign-in" | KeyContext;
  */
 type KeyContext = "key" | "create-key" | "customers" | "reveal" | "rotate";
 
+/**
+ * Contexts of the Domains screen: `browse` (opening a key for browsing and loading its
+ * domains), `availability` and `forwarding` (the two actions a preset may forbid).
+ */
+type DomainContext = "browse" | "availability" | "forwarding";
+
+/**
+ * What a preset cannot do, in the words both the disabled button and a 403 from the server
+ * show.
+ */
+export const PRESET_NEEDED = {
+  availability: {
+    title: "This key's preset cannot check availability",
+    action: "Checking availability needs a limited or full key. Choose one in Browse with.",
+  },
+  forwarding: {
+    title: "This key's preset cannot set forwarding",
+    action: "Setting forwarding needs a full key. Choose one in Browse with.",
+  },
+} as const;
+
 type Wording = { title: string; action: string };
 type Entry = Wording & {
   /** Different words when the error comes back from signing in. */
   signIn?: Wording;
-  /** Different words in one of the key screens. */
-  contexts?: Partial<Record<KeyContext, Wording>>;
+  /** Different words in one of the key or domain screens. */
+  contexts?: Partial<Record<KeyContext | DomainContext, Wording>>;
 };
 type Words = Entry | ((error: Required<IpcError>) => Entry);
 
@@ -35,6 +56,11 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
       key: {
         title: "The server refused this key",
         action: "It may be revoked or expired, or made for another server.",
+      },
+      browse: {
+        title: "The server refused this key",
+        action:
+          "It may be revoked or expired. Choose another key in Browse with, or create a browsing key.",
       },
     },
   },
@@ -49,6 +75,7 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
       title: "This account cannot use the partner portal",
       action: "Sign in with a partner admin account.",
     },
+    contexts: PRESET_NEEDED,
   },
   not_found: {
     title: "It is not there any more",
@@ -122,6 +149,10 @@ export const ERROR_WORDS: Record<ErrorCode, Words> = {
     title: "This computer does not hold that key's secret",
     action: "Paste the secret with Add existing key, or rotate the key to get a new one.",
     contexts: {
+      browse: {
+        title: "This computer does not hold that key's secret",
+        action: "Choose another key in Browse with, or create a browsing key.",
+      },
       customers: {
         title: "Searching customers needs a stored key",
         action:

@@ -56,16 +56,23 @@ describe("Home", () => {
     await waitFor(() => expect(session.session).toBeNull());
   });
 
-  it("opens on Keys and moves between Keys, Activity and Settings", async () => {
+  it("opens on Keys and moves between Keys, Domains, Activity and Settings", async () => {
     await renderHome();
     const nav = screen.getByRole("navigation", { name: "Main" });
     expect(
       within(nav)
         .getAllByRole("button")
         .map((b) => b.dataset.testid),
-    ).toEqual(["nav-keys", "nav-activity", "nav-settings"]);
-    expect(nav).not.toHaveTextContent(/domains/i);
+    ).toEqual(["nav-keys", "nav-domains", "nav-activity", "nav-settings"]);
     expect(screen.getByTestId("nav-keys")).toHaveAttribute("aria-current", "page");
+
+    // Domains browses with the stored live key of the fake and streams its rows in.
+    await fireEvent.click(screen.getByTestId("nav-domains"));
+    expect(await screen.findByTestId("domains-screen")).toBeVisible();
+    await waitFor(() =>
+      expect(screen.getByTestId("scan-progress")).toHaveAttribute("data-state", "done"),
+    );
+    expect(screen.getByTestId("domains-count")).toHaveTextContent("1,250 loaded");
 
     await fireEvent.click(screen.getByTestId("nav-activity"));
     expect(await screen.findByTestId("activity-screen")).toBeVisible();

@@ -1,6 +1,7 @@
 /**
  * An in-memory partner portal behind the {@link Api} interface: keys that can be created,
- * rotated, revoked and verified, a keyring, usage, activity, settings and a request log. It
+ * rotated, revoked and verified, a keyring, usage, activity, settings, a request log and the
+ * domains of each environment ({@link FakeDomains}: scans, stats, availability, forwarding). It
  * follows the rules of the real services closely enough for screens to be driven through every
  * flow without Tauri: unit tests use it through {@link fakeApi}, and the browser tests install
  * it as the mocked IPC (see `tests/browser/`). No vitest import here, so both can load it.
@@ -11,9 +12,11 @@ import type {
   Api,
   ApiKey,
   AppInfo,
+  BrowseInfo,
   CreateKeyRequest,
   Created,
   Environment,
+  ErrorCode,
   IpcError,
   KeyFilter,
   KeyView,
@@ -24,12 +27,12 @@ import type {
   Settings,
   Usage,
   UsageWindow,
-  User,
 } from "../lib/api";
+import { BASE_CUSTOMERS, FakeDomains, NOW } from "./fake-domains";
+import type { DomainCounts } from "./fake-domains";
 
+export { NOW } from "./fake-domains";
 export const SANDBOX_URL = "http://127.0.0.1:43117";
-/** The fixed "now" of the fake, so screenshots and assertions do not move. */
-export const NOW = Date.parse("2026-11-20T10:00:00Z");
 
 export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
   return {
@@ -73,26 +76,13 @@ function fail(error: IpcError): never {
   throw new ApiError(error);
 }
 
-/** Customers of the fake, per environment. */
-const CUSTOMERS: User[] = [
-  ["usr_01A", "dana@northwind.example", "Dana", "Reyes"],
-  ["usr_01B", "li@globex.example", "Li", "Wong"],
-  ["usr_01C", "sam@initech.example", "Sam", "Patel"],
-  ["usr_01D", "ola@umbrella.example", "Ola", "Berg"],
-].map(([id, email, first, last]) => ({
-  id: id!,
-  email: email!,
-  first_name: first!,
-  last_name: last!,
-  status: "active",
-  created_at: "2026-02-11T08:30:00Z",
-}));
-
 export type FakePortalOptions = {
   /** Keys present at start (by default three: live full, test read, a revoked one). */
   keys?: ApiKey[];
   /** Key ids whose secret the keyring holds at start. */
   stored?: string[];
+  /** Domains per environment (default 1,250 live and 640 test), generated on first use. */
+  domains?: DomainCounts;
 };
 
 export function apiKey(overrides: Partial<ApiKey> = {}): ApiKey {
@@ -162,16 +152,45 @@ export class FakePortal {
   };
   events: ActivityItem[] = [];
   log: RequestLogEntry[] = [];
+  /** The domain data sets, scans, availability and forwarding rules. */
+  readonly domains: FakeDomains;
+  /** CSV exports asked for (and not cancelled). */
+  exports: { rows: number; suggestedName: string }[] = [];
+  /** When true, the save dialog of the export is cancelled (the call answers `null`). */
+  exportCancels = false;
   /** Errors the next calls of a command fail with (one per call), e.g. `failNext("verifyKey", …)`. */
   #failures = new Map<string, IpcError[]>();
   #counter = 0;
   #requests = 0;
 
   constructor(options: FakePortalOptions = {}) {
+    this.domains = new FakeDomains(options.domains, {
+      requestId: () => this.#requestId(),
+      record: (...args) => this.#record(...args),
+      local: (action, keyId, note) => this.#local(action, keyId, note),
+    });
     this.keys = options.keys ?? defaultKeys();
     for (const id of options.stored ?? ["key_01LIVE", "key_01OLD"]) {
       this.keyring.set(id, `pk_${id.includes("TEST") ? "test" : "live"}_${hex(64, id.length)}`);
     }
+  }
+
+  /** Milliseconds between two pages of a scan (0: the next timer tick). */
+  get scanPageDelayMs(): number {
+    return this.domains.scanPageDelayMs;
+  }
+  set scanPageDelayMs(ms: number) {
+    this.domains.scanPageDelayMs = ms;
+  }
+
+  /** The next scan fails with `error` once it has delivered `pages` pages (then waits for resume). */
+  failScanAfter(pages: number, error: IpcError) {
+    this.domains.failScanAfter(pages, error);
+  }
+
+  /** The next scan gets a 429 asking for page `page` (1-based) and waits `seconds` first. */
+  rateLimitScanAt(page: number, seconds: number) {
+    this.domains.rateLimitScanAt(page, seconds);
   }
 
   /** The next call of `command` fails with `error`. */
@@ -186,7 +205,14 @@ export class FakePortal {
     return `req_01JD${String(this.#requests).padStart(22, "0")}`;
   }
 
-  #record(method: string, path: string, status: number, requestId: string) {
+  #record(
+    method: string,
+    path: string,
+    status: number | null,
+    requestId: string | null,
+    error: ErrorCode | null = null,
+    attempt = 1,
+  ) {
     this.log.unshift({
       seq: this.log.length + 1,
       started_at: iso(NOW + this.log.length * 1000),
@@ -196,8 +222,8 @@ export class FakePortal {
       latency_ms: 12 + (this.log.length % 7) * 3,
       waited_ms: 0,
       request_id: requestId,
-      error: null,
-      attempt: 1,
+      error,
+      attempt,
     });
   }
 
@@ -234,6 +260,29 @@ export class FakePortal {
       this.keys.find((k) => k.id === id) ??
       fail({ code: "not_found", message: "No such API key", request_id: this.#requestId() })
     );
+  }
+
+  /** A key to browse with, as Rust opens it: its secret from the keyring, then `GET /me`. */
+  #browse(keyId: string, me = false): ApiKey {
+    if (!this.keyring.has(keyId)) {
+      fail({
+        code: "secret_not_stored",
+        message: "This computer's keyring does not hold the secret of this key",
+      });
+    }
+    const key = this.keys.find((k) => k.id === keyId);
+    const expired = key?.expires_at && Date.parse(key.expires_at) <= NOW;
+    const works = key?.status === "active" && !expired;
+    const requestId = me ? this.#requestId() : null;
+    if (me) this.#record("GET", "/api/partner/v1/me", works ? 200 : 401, requestId);
+    if (!key || !works) {
+      fail({
+        code: "unauthorized",
+        message: "The API key is missing, malformed, unknown, revoked or expired.",
+        request_id: requestId ?? this.#requestId(),
+      });
+    }
+    return key;
   }
 
   #view(key: ApiKey): KeyView {
@@ -472,7 +521,8 @@ export class FakePortal {
     keyUsage: async (keyId, window) => this.#usage(keyId, window),
     searchCustomers: async (_environment: Environment, query) => {
       const q = query.trim().toLowerCase();
-      return CUSTOMERS.filter(
+      // The key wizard's search sees the first customers only (its tests rely on them).
+      return BASE_CUSTOMERS.filter(
         (u) =>
           !q || u.email.includes(q) || `${u.first_name} ${u.last_name}`.toLowerCase().includes(q),
       );
@@ -525,6 +575,67 @@ export class FakePortal {
 
     copyText: async (text) => {
       this.clipboard = text;
+    },
+
+    openBrowser: async (keyId): Promise<BrowseInfo> => {
+      const key = this.#browse(keyId, true);
+      const preset = key.permission_preset;
+      return {
+        key_id: key.id,
+        me: {
+          api_key: {
+            environment: key.environment,
+            permission_preset: preset,
+            prefix: key.prefix,
+            scope: key.scope,
+          },
+          partner: { id: "org_01", name: "Acme Analytics" },
+        },
+        can_check_availability: preset === "limited" || preset === "full",
+        can_set_forwarding: preset === "full",
+        rate_limit_per_minute: 600,
+      };
+    },
+    createBrowsingKey: async (environment) => {
+      const taken = this.keys
+        .filter((k) => k.environment === environment && k.status === "active")
+        .map((k) => k.label);
+      let label = "Domain browsing";
+      for (let n = 2; taken.includes(label); n += 1) label = `Domain browsing ${n}`;
+      const requestId = this.#requestId();
+      this.#record("POST", "/api/portal/v1/api_keys", 201, requestId);
+      const { key, secret } = this.#newKey({
+        label,
+        environment,
+        permission_preset: "read",
+        scope: { type: "partner" },
+        created_by: "adm_01",
+      });
+      this.reveals.delete(key.id);
+      this.#event("api_key.created", key.id, requestId);
+      if (this.keyringLocked) {
+        // Nobody could use it: Rust revokes it and returns the keyring's error.
+        await this.#impl.revokeKey(key.id);
+        fail({ code: "keyring_locked", message: "The system keyring is locked." });
+      }
+      this.keyring.set(key.id, secret);
+      this.#local("stored", key.id);
+      return this.#view(key);
+    },
+    scanDomains: async (keyId, filter, onEvent) =>
+      this.domains.scan(this.#browse(keyId), filter, onEvent),
+    controlScan: async (scanId, control) => this.domains.control(scanId, control),
+    domainStats: async (keyId, filter) => this.domains.stats(this.#browse(keyId), filter),
+    domainDetail: async (keyId, domainId) => this.domains.detail(this.#browse(keyId), domainId),
+    listCustomers: async (keyId) => this.domains.listCustomers(this.#browse(keyId)),
+    checkAvailability: async (keyId, names, onBatch) =>
+      this.domains.checkAvailability(this.#browse(keyId), names, onBatch),
+    setForwarding: async (keyId, domains, url, onProgress) =>
+      this.domains.setForwarding(this.#browse(keyId), domains, url, onProgress),
+    exportDomainsCsv: async (rows, _customers, suggestedName) => {
+      if (this.exportCancels) return null;
+      this.exports.push({ rows: rows.length, suggestedName });
+      return { path: `/home/ada/Downloads/${suggestedName}`, rows: rows.length };
     },
 
     getSettings: async () => ({ ...this.settings }),

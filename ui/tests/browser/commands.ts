@@ -2,6 +2,7 @@
  * Every IPC command of `src/lib/bindings.ts`: its snake_case name → the {@link Api} method that
  * answers it in the fake and the camelCase argument names, in the method's order. The browser
  * suite checks this table against bindings.ts, so a new command cannot be forgotten here.
+ * A `Channel` argument arrives as `"__CHANNEL__:<id>"`; the mock turns it into a callback.
  */
 import type { Api } from "../../src/lib/api";
 
@@ -32,6 +33,16 @@ export const COMMANDS: Record<string, readonly [keyof Api, readonly string[]]> =
   close_reveal: ["closeReveal", ["keyId"]],
   clear_clipboard: ["clearClipboard", []],
   copy_text: ["copyText", ["text"]],
+  open_browser: ["openBrowser", ["keyId"]],
+  create_browsing_key: ["createBrowsingKey", ["environment"]],
+  scan_domains: ["scanDomains", ["keyId", "filter", "events"]],
+  control_scan: ["controlScan", ["scanId", "control"]],
+  domain_stats: ["domainStats", ["keyId", "filter"]],
+  domain_detail: ["domainDetail", ["keyId", "domainId"]],
+  list_customers: ["listCustomers", ["keyId"]],
+  check_availability: ["checkAvailability", ["keyId", "names", "batches"]],
+  set_forwarding: ["setForwarding", ["keyId", "domains", "forwardingUrl", "progress"]],
+  export_domains_csv: ["exportDomainsCsv", ["rows", "customers", "suggestedName"]],
   get_settings: ["getSettings", []],
   save_settings: ["saveSettings", ["settings"]],
   activity: ["activity", ["keyId", "limit"]],

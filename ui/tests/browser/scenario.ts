@@ -19,6 +19,18 @@ export type Scenario = {
   failures?: { command: keyof Api; error: IpcError }[];
   /** Milliseconds each answer takes (default 0). */
   latencyMs?: number;
+  /** Domains per environment (default 1,250 live and 640 test). */
+  domains?: { live?: number; test?: number };
+  /** Milliseconds between two pages of a scan (default 0), to see a scan half-way. */
+  scanPageDelayMs?: number;
+  /** The first scan to have delivered `afterPages` pages fails with `error` (once). */
+  scanFailure?: { afterPages: number; error: IpcError };
+  /** The first scan asking for page `page` (1-based) is told to wait `seconds` (a 429, once). */
+  rateLimitAt?: { page: number; seconds: number };
+  /** The server lacks `GET /domains/stats` (`domain_stats` answers `null`). */
+  statsUnsupported?: boolean;
+  /** The export's save dialog is cancelled (`export_domains_csv` answers `null`). */
+  exportCancels?: boolean;
 };
 
 /** What the page exposes to tests (`page.evaluate(() => window.__portal…)`). */

@@ -1,9 +1,27 @@
 //! [`Call`]: one request as the endpoint functions describe it.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use reqwest::Method;
 
 use super::Retry;
+use crate::error::ErrorCode;
 use crate::secret::Secret;
+
+/// A retry about to wait: what failed and for how long the next attempt is held back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    /// How long before the next attempt.
+    pub delay: Duration,
+    /// What the failed attempt got (`rate_limited` for a 429).
+    pub code: ErrorCode,
+    /// The failed attempt's request id, when an answer came.
+    pub request_id: Option<String>,
+}
+
+/// Hears every wait between attempts of a call (e.g. to show "the server asked us to wait").
+pub type WaitObserver = Arc<dyn Fn(&Wait) + Send + Sync>;
 
 /// One request: what the endpoint functions hand to [`Client::call`](super::Client::call).
 /// Its `Debug` shows the method, URL and retry policy only: the body may hold a password, the
@@ -14,6 +32,7 @@ pub struct Call {
     pub(super) bearer: Option<Secret>,
     pub(super) body: Option<serde_json::Value>,
     pub(super) retry: Retry,
+    pub(super) on_wait: Option<WaitObserver>,
 }
 
 impl std::fmt::Debug for Call {
@@ -34,6 +53,7 @@ impl Call {
             bearer: None,
             body: None,
             retry,
+            on_wait: None,
         }
     }
 
@@ -67,6 +87,13 @@ impl Call {
         self
     }
 
+    /// Tells `observer` about every wait between attempts (and the calls that follow a list's
+    /// `links.next` keep telling it).
+    pub fn on_wait(mut self, observer: Option<WaitObserver>) -> Self {
+        self.on_wait = observer;
+        self
+    }
+
     /// The URL this call goes to.
     pub fn url(&self) -> &str {
         &self.url
@@ -80,6 +107,7 @@ impl Call {
             bearer: self.bearer.clone(),
             body: None,
             retry: self.retry,
+            on_wait: self.on_wait.clone(),
         }
     }
 }

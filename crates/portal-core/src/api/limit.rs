@@ -58,6 +58,7 @@ impl RateLimit {
 /// One bucket per partner key, shared by the clones of a [`Client`](super::Client).
 pub(crate) struct KeyLimiter {
     buckets: Option<DefaultKeyedRateLimiter<[u8; 32]>>,
+    limit: Option<RateLimit>,
 }
 
 impl std::fmt::Debug for KeyLimiter {
@@ -71,11 +72,18 @@ impl std::fmt::Debug for KeyLimiter {
 impl KeyLimiter {
     /// A limiter for `limit`; `None` (or a budget too large to time) limits nothing.
     pub fn new(limit: Option<RateLimit>) -> Self {
+        let buckets = limit
+            .and_then(RateLimit::quota)
+            .map(DefaultKeyedRateLimiter::keyed);
         Self {
-            buckets: limit
-                .and_then(RateLimit::quota)
-                .map(DefaultKeyedRateLimiter::keyed),
+            limit: limit.filter(|_| buckets.is_some()),
+            buckets,
         }
+    }
+
+    /// The budget in force, if any.
+    pub fn limit(&self) -> Option<&RateLimit> {
+        self.limit.as_ref()
     }
 
     /// Waits until a request with `bearer` may go and takes its token; returns how long that

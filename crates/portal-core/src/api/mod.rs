@@ -35,7 +35,7 @@ use limit::KeyLimiter;
 use request_log::{Attempt, RequestLog};
 use retry::Failure;
 
-pub use call::Call;
+pub use call::{Call, Wait, WaitObserver};
 pub use limit::{PARTNER_REQUESTS_PER_MINUTE, RateLimit};
 pub use paging::{Page, Progress};
 pub use request_log::RequestLogEntry;
@@ -134,6 +134,11 @@ impl Client {
         &self.server
     }
 
+    /// The client's own budget per partner key, in requests per minute (`None`: unlimited).
+    pub fn rate_limit_per_minute(&self) -> Option<u32> {
+        self.limiter.limit().map(|l| l.per_minute.get())
+    }
+
     /// Every attempt this client (and its clones) sent, newest first, up to the log's capacity.
     pub fn request_log(&self) -> Vec<RequestLogEntry> {
         self.log.snapshot()
@@ -160,7 +165,9 @@ impl Client {
     /// Sends `call` as often as its retry policy allows, decoding a success with `decode`.
     async fn send<T>(&self, call: &Call, decode: Decode<T>) -> Result<T> {
         self.retry
-            .run(call.retry, |attempt| self.attempt(call, attempt, decode))
+            .run(call.retry, call.on_wait.as_ref(), |attempt| {
+                self.attempt(call, attempt, decode)
+            })
             .await
     }
 

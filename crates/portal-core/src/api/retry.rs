@@ -17,6 +17,7 @@ use std::time::Duration;
 use backon::{ExponentialBuilder, Retryable as _};
 use reqwest::StatusCode;
 
+use super::call::{Wait, WaitObserver};
 use crate::error::Error;
 
 /// Whether a request may be sent again after a failure that may be transient (429, 502, 503,
@@ -121,7 +122,13 @@ impl RetryPolicy {
     /// Runs `attempt(1)`, then `attempt(2)`, … while `retry` allows it, the failure is
     /// transient and the policy has attempts and time left. Returns the first success or the
     /// last failure's error.
-    pub(crate) async fn run<T, F, Fut>(&self, retry: Retry, mut attempt: F) -> Result<T, Error>
+    /// `on_wait` hears each wait before it is slept.
+    pub(crate) async fn run<T, F, Fut>(
+        &self,
+        retry: Retry,
+        on_wait: Option<&WaitObserver>,
+        mut attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, Failure>>,
@@ -137,6 +144,15 @@ impl RetryPolicy {
                 next.retry(self.backoff())
                     .when(|failure: &Failure| failure.transient)
                     .adjust(|failure, backoff| self.wait(failure, backoff))
+                    .notify(|failure: &Failure, delay| {
+                        if let Some(observer) = on_wait {
+                            observer(&Wait {
+                                delay,
+                                code: failure.error.code(),
+                                request_id: failure.error.request_id().map(str::to_owned),
+                            });
+                        }
+                    })
                     .await
                     .map_err(|f| f.error)
             }
@@ -151,7 +167,7 @@ fn unit() -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
 
     use super::*;
     use crate::error::ErrorCode;
@@ -211,7 +227,7 @@ mod tests {
     async fn count_attempts(retry: Retry, transient: bool, succeed_on: u32) -> (u32, bool) {
         let seen = Mutex::new(0);
         let result = quick()
-            .run(retry, |n| {
+            .run(retry, None, |n| {
                 *seen.lock().expect("not poisoned") = n;
                 async move {
                     if n >= succeed_on {
@@ -242,10 +258,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_observer_hears_each_wait_with_the_server_given_delay() {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&heard);
+        let observer: WaitObserver = Arc::new(move |wait: &Wait| {
+            sink.lock().expect("not poisoned").push(wait.clone());
+        });
+        let result = quick()
+            .run(Retry::Safe, Some(&observer), |n| async move {
+                if n >= 3 {
+                    Ok(())
+                } else {
+                    Err(failure(true, Some(5)))
+                }
+            })
+            .await;
+        assert!(result.is_ok());
+        let heard = heard.lock().expect("not poisoned");
+        assert_eq!(heard.len(), 2, "one wait before each of the two retries");
+        assert!(heard.iter().all(|w| w.delay >= Duration::from_millis(5)));
+        assert!(heard.iter().all(|w| w.code == ErrorCode::Internal));
+    }
+
+    #[tokio::test]
     async fn never_calls_are_attempted_exactly_once() {
         assert_eq!(count_attempts(Retry::Never, true, 2).await, (1, false));
         let error = quick()
-            .run(Retry::Never, |_| async {
+            .run(Retry::Never, None, |_| async {
                 Err::<(), _>(failure(true, None))
             })
             .await

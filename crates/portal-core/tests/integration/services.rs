@@ -339,7 +339,7 @@ async fn browse_filter_stats_and_preset_aware_actions() {
     let stats = browser.stats(&active).await.expect("stats");
     assert!(!stats.computed, "the sandbox has the stats extension");
     let pages: Vec<_> = browser
-        .domains(&active, 100)
+        .domains(&active, 100, None)
         .try_collect()
         .await
         .expect("pages");
@@ -501,4 +501,46 @@ async fn no_secret_reaches_an_error_a_log_line_or_the_request_log() {
     ] {
         assert!(!haystack.contains(hex), "the secret leaked into the {what}");
     }
+}
+
+#[tokio::test]
+async fn a_browsing_key_is_read_only_stored_and_opens_a_browser() {
+    let world = World::new().await;
+    let clock = SystemClock;
+    let ctx = world.ctx(&clock);
+    let first = keys::create_browsing_key(&ctx, Environment::Test)
+        .await
+        .expect("created");
+    assert!(first.stored);
+    assert_eq!(first.key.permission_preset, Preset::Read);
+    assert_eq!(first.key.label, keys::BROWSING_LABEL);
+    let second = keys::create_browsing_key(&ctx, Environment::Test)
+        .await
+        .expect("a second one gets another label");
+    assert_eq!(second.key.label, format!("{} 2", keys::BROWSING_LABEL));
+
+    let browser = portal_core::services::domains::open_stored(&ctx, &first.key.id)
+        .await
+        .expect("opens with the stored secret");
+    assert_eq!(browser.preset(), &Preset::Read);
+    assert_eq!(browser.environment(), &Environment::Test);
+
+    // A keyring that refuses the secret: the key nobody could use is revoked, the error shown.
+    world.memory.set_failure(Some(StoreFailure::Locked));
+    let error = keys::create_browsing_key(&ctx, Environment::Live)
+        .await
+        .expect_err("the keyring is locked");
+    assert_eq!(error.code(), ErrorCode::KeyringLocked);
+    world.memory.set_failure(None);
+    let all = keys::list(&ctx, &Default::default()).await.expect("list");
+    let live: Vec<_> = all
+        .iter()
+        .filter(|v| v.key.environment == Environment::Live && v.key.label == keys::BROWSING_LABEL)
+        .collect();
+    assert_eq!(live.len(), 1, "the key was made");
+    assert_eq!(
+        live[0].key.status,
+        KeyStatus::Revoked,
+        "no active browsing key is left without its secret"
+    );
 }

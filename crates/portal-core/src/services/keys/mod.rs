@@ -120,6 +120,51 @@ pub async fn create(ctx: &Ctx<'_>, mut new: NewKey, save: bool) -> Result<Create
     })
 }
 
+/// The label of keys made for browsing domains (a number is added when it is taken).
+pub const BROWSING_LABEL: &str = "Domain browsing";
+
+/// Creates a `read` key for browsing domains in `environment` and stores its secret at once,
+/// without revealing it: the browser is its only user. When the keyring refuses the secret, the
+/// key (which nobody could use) is revoked and the keyring's error returned.
+pub async fn create_browsing_key(ctx: &Ctx<'_>, environment: Environment) -> Result<KeyView> {
+    let mut attempt = 1;
+    let created = loop {
+        let label = match attempt {
+            1 => BROWSING_LABEL.to_owned(),
+            n => format!("{BROWSING_LABEL} {n}"),
+        };
+        let new = NewKey {
+            label,
+            environment: environment.clone(),
+            preset: Preset::Read,
+            scope: None,
+            expires_at: None,
+        };
+        match create(ctx, new, false).await {
+            Err(error) if is_label_taken(&error) && attempt < 10 => attempt += 1,
+            other => break other?,
+        }
+    };
+    let key = created.key;
+    if let Err(error) = ctx
+        .secrets
+        .set(&ctx.slot(&key), created.reveal.secret())
+        .await
+    {
+        if let Err(revoke_error) = revoke(ctx, &key.id).await {
+            tracing::warn!(key_id = %key.id, code = ?revoke_error.code(), "unstored browsing key left active");
+        }
+        return Err(error);
+    }
+    ctx.record(Action::Stored, Some(&key), None, None);
+    Ok(KeyView { key, stored: true })
+}
+
+/// A 409 on the label: another active key of the environment has it.
+fn is_label_taken(error: &Error) -> bool {
+    error.code() == crate::error::ErrorCode::Conflict && error.field() == Some("label")
+}
+
 /// Adds a key made elsewhere: checks the pasted text locally, verifies it with `GET /me`,
 /// finds it among the signed-in partner's keys and stores its secret.
 pub async fn add_existing(ctx: &Ctx<'_>, pasted: Secret) -> Result<KeyView> {

@@ -6,6 +6,7 @@
 //! Waits are milliseconds: the policy here counts one "second" of `Retry-After` as 1 ms.
 
 mod paging;
+mod scan;
 mod server;
 
 use std::time::Duration;

@@ -6,19 +6,25 @@
 //! an action is for the server to say: its 403 comes back as `forbidden` with the server's
 //! words, and [`Browser::preset`] lets the UI disable what would fail before it is tried.
 
+mod scan;
+
+pub use scan::{ScanControl, ScanEvent, ScanHandle};
+
 use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::StreamExt as _;
 
-use crate::api::Client;
+use super::Ctx;
+use crate::activity::Action;
 use crate::api::Page;
 use crate::api::partner::{AVAILABILITY_BATCH, FORWARDING_BATCH, MAX_PER_PAGE};
+use crate::api::{Client, WaitObserver};
 use crate::error::{Error, Result};
 use crate::model::{
-    Availability, Domain, DomainFilter, DomainId, DomainStats, ForwardingJob, Me, Preset, User,
-    UserFilter,
+    Availability, Domain, DomainFilter, DomainId, DomainStats, ForwardingJob, KeyId, Me, Preset,
+    User, UserFilter,
 };
 use crate::secret::Secret;
 
@@ -57,6 +63,36 @@ pub struct ForwardingProgress {
     pub batches_left: u32,
 }
 
+/// Opens a [`Browser`] with the stored secret of `key_id` (`secret_not_stored` when this
+/// computer's keyring does not hold it; `unauthorized` when the key no longer works).
+pub async fn open_stored(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Browser> {
+    let secret = super::keys::stored_secret(ctx, key_id).await?;
+    Browser::open(ctx.session.client().clone(), secret).await
+}
+
+/// [`Browser::set_forwarding`], written to the action log under `key_id` with what it did.
+pub async fn set_forwarding(
+    ctx: &Ctx<'_>,
+    browser: &Browser,
+    key_id: &KeyId,
+    domains: &[String],
+    forwarding_url: &str,
+    on_progress: impl FnMut(&ForwardingProgress),
+) -> Result<Vec<ForwardingJob>> {
+    let jobs = browser
+        .set_forwarding(domains, forwarding_url, on_progress)
+        .await?;
+    let (done, failed) = jobs.iter().fold((0, 0), |(d, f), job| {
+        (d + job.completed_count, f + job.failed_count)
+    });
+    let note = format!(
+        "Forwarding to {} set on {done} domain(s); {failed} failed",
+        forwarding_url.trim()
+    );
+    ctx.record_id(Action::ForwardingSet, key_id, None, Some(note));
+    Ok(jobs)
+}
+
 impl Browser {
     /// Checks `key` with `GET /me` and keeps it for browsing. A revoked or unknown key fails
     /// here with `unauthorized`.
@@ -77,22 +113,35 @@ impl Browser {
 
     /// The pages of `GET /domains` with `filter`, 100 at a time (or `per_page`). Drop the
     /// stream to cancel; after an error, [`Browser::resume_domains`] from the last page's `next`.
+    /// `on_wait` hears each retry's wait (a 429 the scan is waiting out).
     pub fn domains(
         &self,
         filter: &DomainFilter,
         per_page: u32,
+        on_wait: Option<WaitObserver>,
     ) -> impl Stream<Item = Result<Page<Domain>>> + Send + 'static {
         let first = self.client.domains_call(&self.key, filter, per_page);
-        self.client.pages(first)
+        self.client.pages(first.on_wait(on_wait))
     }
 
     /// The pages from `next` (a `links.next` the server gave) on.
     pub fn resume_domains(
         &self,
         next: String,
+        on_wait: Option<WaitObserver>,
     ) -> impl Stream<Item = Result<Page<Domain>>> + Send + 'static {
-        self.client
-            .pages(crate::api::Call::get(next).bearer(&self.key))
+        let call = crate::api::Call::get(next).bearer(&self.key);
+        self.client.pages(call.on_wait(on_wait))
+    }
+
+    /// The client's budget for this key, in requests per minute (`None`: unlimited).
+    pub fn rate_limit_per_minute(&self) -> Option<u32> {
+        self.client.rate_limit_per_minute()
+    }
+
+    /// The key's environment (which data set it browses).
+    pub fn environment(&self) -> &crate::model::Environment {
+        &self.me.api_key.environment
     }
 
     /// One domain.
@@ -103,13 +152,22 @@ impl Browser {
     /// Counts by status, category and provider for `filter`: from `GET /domains/stats`, or,
     /// when the server lacks it (404 or 405), computed from every matching page.
     pub async fn stats(&self, filter: &DomainFilter) -> Result<StatsAnswer> {
+        match self.server_stats(filter).await? {
+            Some(answer) => Ok(answer),
+            None => self.count_pages(filter).await,
+        }
+    }
+
+    /// `GET /domains/stats` for `filter`, or `None` when the server lacks it (404 or 405): a
+    /// caller that is reading every page anyway counts them itself instead of reading them twice.
+    pub async fn server_stats(&self, filter: &DomainFilter) -> Result<Option<StatsAnswer>> {
         match self.client.domain_stats(&self.key, filter).await {
-            Ok(reply) => Ok(StatsAnswer {
+            Ok(reply) => Ok(Some(StatsAnswer {
                 stats: reply.data,
                 computed: false,
                 request_id: reply.request_id,
-            }),
-            Err(error) if lacks_endpoint(&error) => self.count_pages(filter).await,
+            })),
+            Err(error) if lacks_endpoint(&error) => Ok(None),
             Err(error) => Err(error),
         }
     }
@@ -117,7 +175,7 @@ impl Browser {
     async fn count_pages(&self, filter: &DomainFilter) -> Result<StatsAnswer> {
         let mut stats = DomainStats::zero();
         let mut request_id = None;
-        let mut pages = std::pin::pin!(self.domains(filter, MAX_PER_PAGE));
+        let mut pages = std::pin::pin!(self.domains(filter, MAX_PER_PAGE, None));
         while let Some(page) = pages.next().await {
             let page = page?;
             page.items.iter().for_each(|d| stats.add(d));

@@ -4,6 +4,8 @@
 //! `--features partner-portal/custom-protocol`; the README's test command provides all of them.
 //! Screenshots of every step go to `target/e2e-screenshots/`.
 
+mod domains;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
