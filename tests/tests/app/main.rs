@@ -17,7 +17,16 @@ where
     F: FnOnce(App) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = (App, anyhow::Result<()>)> + Send + 'static,
 {
-    let app = App::start(port, &[])
+    scenario_env(port, &[], body).await;
+}
+
+/// [`scenario`] with environment variables for the app.
+async fn scenario_env<F, Fut>(port: u16, env: &[(&str, &str)], body: F)
+where
+    F: FnOnce(App) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = (App, anyhow::Result<()>)> + Send + 'static,
+{
+    let app = App::start(port, env)
         .await
         .expect("the app starts under tauri-driver");
     let (app, result) = tokio::spawn(body(app))

@@ -20,6 +20,7 @@ import type {
   DomainFilter,
   DomainId,
   Environment,
+  IpcError,
   KeyId,
   KeyView,
   ScanEvent,
@@ -70,8 +71,10 @@ export class DomainsStore {
   scanState = $state<ScanState>("idle");
   pages = $state(0);
   scanError = $state<ApiError | null>(null);
-  /** The wait the server asked for (a 429), while waiting. */
+  /** The wait before the page is asked again (a 429, or a brief failure), while waiting. */
   waitSeconds = $state<number | null>(null);
+  /** What the attempt before the wait got (its code and request id), while waiting. */
+  waitError = $state<IpcError | null>(null);
   /** Rows per second over the last few seconds. */
   rate = $state<number | null>(null);
 
@@ -384,6 +387,7 @@ export class DomainsStore {
     this.rate = null;
     this.scanError = null;
     this.waitSeconds = null;
+    this.waitError = null;
     this.stats = null;
     this.statsUnsupported = false;
     this.statsError = null;
@@ -423,14 +427,18 @@ export class DomainsStore {
         this.#append(event.rows);
         this.pages = event.progress.pages;
         this.waitSeconds = null;
+        this.waitError = null;
         if (this.scanState === "waiting") this.scanState = "loading";
         break;
       case "waiting":
         this.scanState = "waiting";
         this.waitSeconds = event.seconds;
+        this.waitError = event.error;
+        this.#flush();
         break;
       case "paused":
         this.scanState = "paused";
+        this.#flush();
         break;
       case "resumed":
         this.scanState = "loading";

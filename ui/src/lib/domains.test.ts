@@ -159,6 +159,8 @@ describe("DomainsStore", () => {
     await store.loadKeys();
     await vi.waitFor(() => expect(store.scanState).toBe("waiting"));
     expect(store.waitSeconds).toBe(0.05);
+    expect(store.waitError?.code).toBe("rate_limited");
+    expect(store.waitError?.request_id).toMatch(/^req_/);
     await done(store);
     expect(store.loaded).toBe(1250);
   });
