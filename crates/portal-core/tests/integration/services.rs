@@ -12,7 +12,7 @@ use portal_core::model::{
     DomainCategory, DomainFilter, DomainStatus, Environment, KeyId, KeyStatus, Preset, UsageWindow,
 };
 use portal_core::server::{ServerConfig, ServerKind};
-use portal_core::services::domains::Browser;
+use portal_core::services::domains::{self, Browser};
 use portal_core::services::keys::{self, OldKey};
 use portal_core::services::session::{Connection, Credentials, sign_in};
 use portal_core::services::{Ctx, activity};
@@ -486,9 +486,78 @@ async fn no_secret_reaches_an_error_a_log_line_or_the_request_log() {
     outputs.push(format!("{browser:?}"));
     let copied = keys::copy_secret(&ctx, &created.key.id).await;
     outputs.push(format!("{copied:?}"));
+    // Domain browsing: with the revoked key (a scan that fails), and with a stored full key.
+    let scan_events = Arc::new(Mutex::new(Vec::new()));
+    let full = keys::create(&ctx, new_key("leak check full", Preset::Full), true)
+        .await
+        .expect("created");
+    let full_secret = revealed(&full.reveal);
+    let opened = domains::open_stored(&ctx, &full.key.id).await;
+    outputs.push(format!("{opened:?}"));
+    if let Ok(browser) = &opened {
+        let sink = Arc::clone(&scan_events);
+        let filter = DomainFilter {
+            status: Some(DomainStatus::Active),
+            category: Some(DomainCategory::Connected),
+            ..Default::default()
+        };
+        let (handle, run) = browser.scan(filter, move |e| {
+            sink.lock().expect("events").push(format!("{e:?}"));
+            true
+        });
+        run.await;
+        drop(handle);
+        outputs.push(format!(
+            "{:?}",
+            browser.server_stats(&Default::default()).await
+        ));
+        let names = vec!["leak-check.example".to_owned()];
+        outputs.push(format!("{:?}", browser.availability(&names, |_| {}).await));
+        let forwarded = domains::set_forwarding(
+            &ctx,
+            browser,
+            &full.key.id,
+            &names,
+            "https://x.example",
+            outputs_progress,
+        )
+        .await;
+        outputs.push(format!("{forwarded:?}"));
+    }
 
-    let text = secret.expose();
-    let hex = &text[8..];
+    let browsing = keys::create_browsing_key(&ctx, Environment::Test).await;
+    outputs.push(format!("{browsing:?}"));
+    keys::revoke(&ctx, &full.key.id).await.expect("revoked");
+    let stale = domains::open_stored(&ctx, &full.key.id).await;
+    assert!(stale.is_err(), "a revoked stored key does not open");
+    outputs.push(format!("{stale:?}"));
+    // A scan with the browser opened before the revoke fails on its first page.
+    if let Ok(browser) = &opened {
+        let sink = Arc::clone(&scan_events);
+        let (handle, run) = browser.scan(Default::default(), move |e| {
+            let failed = matches!(e, domains::ScanEvent::Failed { .. });
+            sink.lock().expect("events").push(format!("{e:?}"));
+            !failed
+        });
+        run.await;
+        drop(handle); // dropping it first would cancel the scan
+    }
+    let events = scan_events.lock().expect("events").clone();
+    assert!(
+        events.iter().any(|e| e.starts_with("Failed")),
+        "the revoked key's scan failed"
+    );
+    assert!(
+        events.iter().any(|e| e.starts_with("Page"))
+            && events.iter().any(|e| e.starts_with("Finished")),
+        "the full key's scan read pages"
+    );
+    outputs.extend(events);
+
+    let hexes = [
+        secret.expose()[8..].to_owned(),
+        full_secret.expose()[8..].to_owned(),
+    ];
     let log_lines = String::from_utf8(captured.0.lock().expect("buffer").clone()).expect("utf8");
     assert!(!log_lines.is_empty(), "the capture works");
     let request_log = serde_json::to_string(&world.session.client().request_log()).expect("json");
@@ -499,8 +568,18 @@ async fn no_secret_reaches_an_error_a_log_line_or_the_request_log() {
         ("request log", request_log),
         ("action log", action_log),
     ] {
-        assert!(!haystack.contains(hex), "the secret leaked into the {what}");
+        for hex in &hexes {
+            assert!(
+                !haystack.contains(hex.as_str()),
+                "a secret leaked into the {what}"
+            );
+        }
     }
+}
+
+/// Forwarding progress carries no secret; formatting it checks that it can be logged.
+fn outputs_progress(progress: &domains::ForwardingProgress) {
+    tracing::debug!(?progress, "forwarding progress");
 }
 
 #[tokio::test]
