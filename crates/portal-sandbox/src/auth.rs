@@ -200,7 +200,7 @@ async fn load_key(
 ) -> Result<Option<(PartnerKey, Option<i64>)>, ApiError> {
     let found = state
         .db
-        .read(move |conn| {
+        .read_small(move |conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT id, partner_id, environment, permission_preset, prefix,
                         scope_user_id, expires_at, secret_digest

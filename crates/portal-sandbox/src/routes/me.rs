@@ -56,7 +56,7 @@ async fn me(State(state): State<AppState>, key: PartnerKey) -> ApiResult<Json<Da
     let partner_id = key.partner_id.clone();
     let partner_name: String = state
         .db
-        .read(move |conn| {
+        .read_small(move |conn| {
             conn.query_row(
                 "SELECT name FROM partners WHERE id = ?1",
                 params![partner_id],

@@ -162,7 +162,7 @@ async fn list(
 
     let rows = state
         .db
-        .read(move |conn| {
+        .read_small(move |conn| {
             let mut statement = conn.prepare_cached(&sql)?;
             let rows = statement
                 .query_map(params_from_iter(params), |r| {

@@ -52,7 +52,7 @@ pub async fn list(
     let caller = key.clone();
     let rows = state
         .db
-        .read(move |conn| {
+        .read_small(move |conn| {
             let Some(c) = conditions(conn, &caller, &filters)? else {
                 return Ok(Vec::new());
             };
@@ -233,7 +233,7 @@ pub async fn one(
     }
     let found = state
         .db
-        .read(move |conn| {
+        .read_small(move |conn| {
             let sql = format!(
                 "SELECT {COLUMNS} FROM domains
                  WHERE id = ?1 AND partner_id = ?2 AND environment = ?3
