@@ -55,6 +55,7 @@ const LOCAL_WORDS: Record<string, string> = {
   removed_from_keyring: "Secret removed from the keyring",
   signed_in: "Signed in",
   signed_out: "Signed out",
+  forwarding_set: "Forwarding set",
 };
 
 const ALARMS = new Set(["api_key.revoked", "session.failed", "revoked", "leaked"]);

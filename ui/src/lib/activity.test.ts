@@ -50,6 +50,10 @@ describe("describeItem", () => {
       "Secret copied from the reveal step",
     );
     expect(describeItem(local("copied"), 0).what).toBe("Secret copied from the keyring");
+    expect(
+      describeItem(local("forwarding_set", "https://acme.example on 3 domain(s); 0 failed"), 0)
+        .what,
+    ).toBe("Forwarding set: https://acme.example on 3 domain(s); 0 failed");
     expect(describeItem(local("verified", "accepted in 18 ms"), 0).what).toBe(
       "Verified: accepted in 18 ms",
     );

@@ -312,7 +312,7 @@ export class FakeDomains {
     }
     const done = jobs.reduce((sum, job) => sum + job.completed_count, 0);
     const failed = jobs.reduce((sum, job) => sum + job.failed_count, 0);
-    const note = `Forwarding to ${target} set on ${done} domain(s); ${failed} failed`;
+    const note = `${target} on ${done} domain(s); ${failed} failed`;
     this.#hooks.local("forwarding_set", key.id, note);
     return jobs.map(copyJob);
   }

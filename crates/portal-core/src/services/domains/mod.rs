@@ -86,7 +86,7 @@ pub async fn set_forwarding(
         (d + job.completed_count, f + job.failed_count)
     });
     let note = format!(
-        "Forwarding to {} set on {done} domain(s); {failed} failed",
+        "{} on {done} domain(s); {failed} failed",
         forwarding_url.trim()
     );
     ctx.record_id(Action::ForwardingSet, key_id, None, Some(note));
