@@ -7,14 +7,14 @@
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
 use crate::crypto::{digest, digests_equal};
 use crate::error::{ApiError, UNAUTHORIZED_KEY, UNAUTHORIZED_SESSION};
-use crate::extract::MAX_BODY_BYTES;
+use crate::extract::check_size;
 
 /// A signed-in portal admin (from a valid `ps_…` session token).
 #[derive(Debug, Clone)]
@@ -86,19 +86,6 @@ impl<P: Permission + Send + Sync> FromRequestParts<AppState> for Allowed<P> {
     }
 }
 
-/// 413 when the declared body is over the limit: checked before authentication.
-fn check_declared_size(parts: &Parts) -> Result<(), ApiError> {
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    match declared {
-        Some(n) if n > MAX_BODY_BYTES => Err(ApiError::payload_too_large()),
-        _ => Ok(()),
-    }
-}
-
 /// The token after exactly `Bearer `, if it has the given prefix followed by 64 lowercase hex.
 fn bearer_token<'a>(parts: &'a Parts, prefixes: &[&str]) -> Option<&'a str> {
     parse_bearer(parts.headers.get(AUTHORIZATION)?.to_str().ok()?, prefixes)
@@ -119,7 +106,7 @@ impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        check_declared_size(parts)?;
+        check_size(parts)?;
         let unauthorized = || ApiError::unauthorized(UNAUTHORIZED_SESSION);
         let token = bearer_token(parts, &["ps_"]).ok_or_else(unauthorized)?;
         let wanted = digest(token);
@@ -161,7 +148,7 @@ impl FromRequestParts<AppState> for PartnerKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        check_declared_size(parts)?;
+        check_size(parts)?;
         let unauthorized = || ApiError::unauthorized(UNAUTHORIZED_KEY);
         let token = bearer_token(parts, &["pk_live_", "pk_test_"]).ok_or_else(unauthorized)?;
         let wanted = digest(token);
@@ -182,8 +169,9 @@ impl FromRequestParts<AppState> for PartnerKey {
         // Every authenticated request counts, whatever its answer, 429s included.
         state.usage.record(&key.id, now);
         state.limiter.check(&key.id).map_err(|seconds| {
+            let per_minute = state.limiter.per_minute();
             ApiError::rate_limited(
-                "Rate limit exceeded for this API key (600 requests per minute)",
+                format!("Rate limit exceeded for this API key ({per_minute} requests per minute)"),
                 seconds,
             )
         })?;

@@ -4,9 +4,20 @@
 //! treats an empty body as `{}`, and names the field at fault for every decoding error
 //! (API.md §5: `body` for unparseable JSON or a non-object; the field's dotted path for a
 //! missing, unknown or wrongly typed one; the list's name for a bad element).
+//!
+//! [`measure_body`] and [`check_size`] answer 413 for a body over [`MAX_BODY_BYTES`], however it
+//! is framed, before authentication; [`PathId`] reads an object's id from the path.
 
-use axum::extract::{FromRequest, Request};
+use axum::body::Body;
+use axum::extract::path::ErrorKind;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -14,6 +25,69 @@ use crate::error::ApiError;
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Set on a request whose body, sent without a `Content-Length`, went over [`MAX_BODY_BYTES`].
+#[derive(Debug, Clone, Copy)]
+struct BodyTooLarge;
+
+/// Reads a body sent without a `Content-Length` (chunked) up to [`MAX_BODY_BYTES`], so that
+/// [`check_size`] can answer for it as for a declared length. Runs before routing but answers
+/// nothing itself (except for a body that breaks off), so 404 and 405 still come first.
+pub async fn measure_body(request: Request, next: Next) -> Response {
+    if request.headers().contains_key(CONTENT_LENGTH) {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Body::from(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            parts.extensions.insert(BodyTooLarge);
+            Body::empty()
+        }
+        Err(_) => {
+            return ApiError::invalid("body", "The request body could not be read").into_response();
+        }
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// 413 when the body is over [`MAX_BODY_BYTES`], declared or measured. The authentication
+/// extractors call it first, so it answers before 401 (API.md §5's order).
+pub fn check_size(parts: &Parts) -> Result<(), ApiError> {
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > MAX_BODY_BYTES as u64)
+        || parts.extensions.get::<BodyTooLarge>().is_some();
+    if too_large {
+        Err(ApiError::payload_too_large())
+    } else {
+        Ok(())
+    }
+}
+
+/// The `{id}` of a path. An id that is not UTF-8 once percent-decoded cannot name any object,
+/// so it is handed on as an empty id, which the handler answers with its own 404.
+#[derive(Debug)]
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(PathId(id)),
+            Err(PathRejection::FailedToDeserializePathParams(error))
+                if matches!(error.kind(), ErrorKind::InvalidUtf8InPathParam { .. }) =>
+            {
+                Ok(PathId(String::new()))
+            }
+            Err(other) => Err(ApiError::internal(format!("path: {other}"))),
+        }
+    }
+}
 
 /// A JSON body decoded into `T` (which should use `#[serde(deny_unknown_fields)]`).
 #[derive(Debug)]
@@ -27,6 +101,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        check_size(&parts)?;
+        let req = Request::from_parts(parts, body);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large()

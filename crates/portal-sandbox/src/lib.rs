@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::not_found("No such endpoint") })
         .with_state(state)
+        .layer(from_fn(extract::measure_body))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(map_response(error::envelope_framework_errors))
         .layer(from_fn(request_id::assign))

@@ -24,7 +24,12 @@ type Keyed<C> = Governor<
 >;
 
 /// Per-key request budget.
-pub enum RateLimiter {
+pub struct RateLimiter {
+    per_minute: u32,
+    buckets: Buckets,
+}
+
+enum Buckets {
     /// On the system's monotonic clock.
     System(Keyed<DefaultClock>),
     /// On a clock tests move by hand.
@@ -44,24 +49,40 @@ fn quota(per_minute: u32) -> Quota {
 impl RateLimiter {
     /// `per_minute` requests per minute per key, on the system clock.
     pub fn new(per_minute: u32) -> Self {
-        RateLimiter::System(Governor::keyed(quota(per_minute)))
+        let buckets = Buckets::System(Governor::keyed(quota(per_minute)));
+        RateLimiter {
+            per_minute,
+            buckets,
+        }
     }
 
     /// The same on a fake clock (returned too, to advance it).
     pub fn with_fake_clock(per_minute: u32) -> (Self, FakeRelativeClock) {
         let clock = FakeRelativeClock::default();
         let limiter = Governor::dashmap_with_clock(quota(per_minute), clock.clone());
-        (RateLimiter::Fake(limiter, clock.clone()), clock)
+        let buckets = Buckets::Fake(limiter, clock.clone());
+        (
+            RateLimiter {
+                per_minute,
+                buckets,
+            },
+            clock,
+        )
+    }
+
+    /// Requests per minute per key (the bucket's capacity).
+    pub fn per_minute(&self) -> u32 {
+        self.per_minute
     }
 
     /// Takes a token for `key`, or says in how many whole seconds one will be back.
     pub fn check(&self, key: &str) -> Result<(), u64> {
         let key = key.to_owned();
-        let wait = match self {
-            RateLimiter::System(limiter) => limiter
+        let wait = match &self.buckets {
+            Buckets::System(limiter) => limiter
                 .check_key(&key)
                 .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now())),
-            RateLimiter::Fake(limiter, clock) => limiter
+            Buckets::Fake(limiter, clock) => limiter
                 .check_key(&key)
                 .map_err(|not_until| not_until.wait_time_from(clock.now())),
         };

@@ -12,6 +12,30 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// For an endpoint that takes no query parameters: any parameter is unknown, 400 naming it.
+/// Goes after the authentication extractors, so it answers in API.md §5's order.
+#[derive(Debug)]
+pub struct NoQuery;
+
+impl<S: Send + Sync> FromRequestParts<S> for NoQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        match form_urlencoded::parse(query.as_bytes()).next() {
+            None => Ok(NoQuery),
+            Some((name, _)) => Err(ApiError::invalid(
+                if name.is_empty() {
+                    "query".into()
+                } else {
+                    name
+                },
+                "This endpoint takes no query parameters",
+            )),
+        }
+    }
+}
+
 /// Query parameters decoded into `T`.
 #[derive(Debug)]
 pub struct Params<T>(pub T);

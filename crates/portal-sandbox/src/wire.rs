@@ -35,6 +35,7 @@ pub struct Links {
     /// The first page.
     pub first: String,
     /// The next page, or `null` on the last one.
+    #[schema(required = true)]
     pub next: Option<String>,
 }
 
@@ -66,10 +67,11 @@ pub struct ErrorBody {
     pub message: String,
     /// The input at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub field: Option<String>,
     /// More about the error, e.g. `retry_after_seconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Object>, nullable = false)]
     pub details: Option<Value>,
 }
 

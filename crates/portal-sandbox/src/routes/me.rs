@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::PartnerKey;
 use crate::error::{ApiError, ApiResult};
+use crate::query::NoQuery;
 use crate::wire::{Data, ErrorEnvelope, PartnerRef, Scope};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -52,7 +53,11 @@ pub struct Me {
         (status = 429, description = "Rate limited", body = ErrorEnvelope),
     )
 )]
-async fn me(State(state): State<AppState>, key: PartnerKey) -> ApiResult<Json<Data<Me>>> {
+async fn me(
+    State(state): State<AppState>,
+    key: PartnerKey,
+    _: NoQuery,
+) -> ApiResult<Json<Data<Me>>> {
     let partner_id = key.partner_id.clone();
     let partner_name: String = state
         .db

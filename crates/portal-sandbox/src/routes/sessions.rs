@@ -17,6 +17,7 @@ use crate::auth::AdminSession;
 use crate::crypto::{digest, dummy_hash, random_hex32, verify_password};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::query::NoQuery;
 use crate::request_id::RequestId;
 use crate::wire::{Data, ErrorEnvelope, PartnerRef};
 use crate::{AppState, audit, new_id, rfc3339};
@@ -94,6 +95,7 @@ struct AdminRow {
 async fn create(
     State(state): State<AppState>,
     Extension(RequestId(request_id)): Extension<RequestId>,
+    _: NoQuery,
     JsonBody(body): JsonBody<SignIn>,
 ) -> ApiResult<(StatusCode, Json<Data<SessionCreated>>)> {
     let email = body.email.trim().to_owned();
@@ -247,7 +249,11 @@ async fn create(
         (status = 401, description = "Missing, invalid or expired session", body = ErrorEnvelope),
     )
 )]
-async fn end(State(state): State<AppState>, session: AdminSession) -> ApiResult<StatusCode> {
+async fn end(
+    State(state): State<AppState>,
+    session: AdminSession,
+    _: NoQuery,
+) -> ApiResult<StatusCode> {
     let now = state.now_unix();
     tracing::info!(admin = %session.admin_id, partner = %session.partner_id, "session ended");
     state

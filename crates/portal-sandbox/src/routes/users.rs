@@ -57,9 +57,11 @@ pub struct User {
     pub email: String,
     /// Given name, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub first_name: Option<String>,
     /// Family name, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub last_name: Option<String>,
     /// Current or former.
     pub status: UserStatus,

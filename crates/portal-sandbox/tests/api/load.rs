@@ -101,6 +101,11 @@ async fn burst_of_200_gets_exactly_the_limit_then_429_with_retry_after() {
             body["error"]["code"], "rate_limited",
             "429 envelope: {body}"
         );
+        assert_eq!(
+            body["error"]["message"],
+            "Rate limit exceeded for this API key (120 requests per minute)",
+            "the message gives this sandbox's limit"
+        );
         let seconds = body["error"]["details"]["retry_after_seconds"]
             .as_u64()
             .expect("details.retry_after_seconds is a number");

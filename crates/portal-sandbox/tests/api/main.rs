@@ -7,6 +7,7 @@ mod domains;
 mod envelope;
 mod keys;
 mod load;
+mod order;
 mod partner_auth;
 mod seed;
 mod sessions;

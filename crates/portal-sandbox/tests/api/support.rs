@@ -79,10 +79,16 @@ impl Sandbox {
         if let Some(token) = bearer {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
+        self.send_request(request.body(body).expect("valid request"))
+            .await
+    }
+
+    /// Sends a request built by the caller (other headers, a declared length).
+    pub async fn send_request(&self, request: Request<Body>) -> Answer {
         let response = self
             .app
             .clone()
-            .oneshot(request.body(body).expect("valid request"))
+            .oneshot(request)
             .await
             .expect("the router never fails");
         let status = response.status();

@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::{Allowed, DomainAvailability};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::query::NoQuery;
 use crate::wire::{Data, ErrorEnvelope};
 
 /// Most names in one request.
@@ -50,20 +51,25 @@ pub struct NameAvailability {
     pub available: bool,
     /// Available names: the providers it can be used with.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub usable_for: Option<Vec<Provider>>,
     /// Whether it is a premium name.
     pub premium: bool,
     /// Unavailable names: why.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<UnavailableReason>,
     /// Available and premium names: the first year's price, in cents.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub price_cents: Option<u32>,
     /// Available and premium names: the yearly renewal price, in cents.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub renewal_price_cents: Option<u32>,
     /// With prices: `USD`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub currency: Option<String>,
 }
 
@@ -95,6 +101,7 @@ pub struct AvailabilityList {
 pub async fn check(
     State(state): State<AppState>,
     allowed: Allowed<DomainAvailability>,
+    _: NoQuery,
     JsonBody(body): JsonBody<AvailabilityRequest>,
 ) -> ApiResult<Json<Data<AvailabilityList>>> {
     let key = allowed.0;

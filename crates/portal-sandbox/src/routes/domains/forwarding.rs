@@ -6,7 +6,7 @@
 //! environment.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,9 @@ use super::{corrupt, is_id};
 use crate::auth::{Allowed, DomainForwarding, PartnerKey};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::jobs::{self, JobFailure, JobStatus};
+use crate::query::NoQuery;
 use crate::wire::{Data, ErrorEnvelope};
 use crate::{AppState, new_id, rfc3339};
 
@@ -61,6 +63,7 @@ pub struct Job {
     pub created_at: String,
     /// When it finished; absent while in progress.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub completed_at: Option<String>,
 }
 
@@ -86,6 +89,7 @@ pub struct Job {
 pub async fn start(
     State(state): State<AppState>,
     allowed: Allowed<DomainForwarding>,
+    _: NoQuery,
     JsonBody(body): JsonBody<ForwardingRequest>,
 ) -> ApiResult<(StatusCode, Json<Data<Job>>)> {
     let key = allowed.0;
@@ -160,7 +164,8 @@ pub async fn start(
 pub async fn one(
     State(state): State<AppState>,
     key: PartnerKey,
-    Path(id): Path<String>,
+    _: NoQuery,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Data<Job>>> {
     let not_found = || ApiError::not_found("No such forwarding job");
     if !is_id("fwj", &id) {

@@ -1,7 +1,7 @@
 //! `GET /domains`, `GET /domains/stats` and `GET /domains/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,8 +12,10 @@ use super::{COLUMNS, Domain, DomainCategory, DomainStatus, Provider, corrupt, is
 use crate::AppState;
 use crate::auth::PartnerKey;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::PathId;
 use crate::list::ListUrl;
 use crate::page::{Binding, Cursor, per_page};
+use crate::query::NoQuery;
 use crate::query::Params;
 use crate::wire::{Data, ErrorEnvelope, List};
 
@@ -225,7 +227,8 @@ pub async fn stats(
 pub async fn one(
     State(state): State<AppState>,
     key: PartnerKey,
-    Path(id): Path<String>,
+    _: NoQuery,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Data<Domain>>> {
     let not_found = || ApiError::not_found("No such domain");
     if !is_id("dom", &id) {

@@ -133,12 +133,15 @@ pub struct Domain {
     pub created_at: String,
     /// Connected domains: the provider it is connected to.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub provider: Option<Provider>,
     /// Connected domains: the customer (`usr_…`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub user_id: Option<String>,
     /// Connected domains: the order that connected it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub order_id: Option<String>,
     /// Connected domains: where web visits are forwarded, `null` when nowhere.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -20,6 +20,7 @@ use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::keys::{self, MAX_ACTIVE_PER_ENVIRONMENT};
+use crate::query::NoQuery;
 use crate::request_id::RequestId;
 use crate::wire::{Data, ErrorEnvelope};
 use crate::{AppState, audit};
@@ -47,17 +48,46 @@ pub struct CreateKey {
     expires_at: Option<String>,
 }
 
-/// A key's scope in a request.
+// A struct rather than a tagged enum: serde lets a tagged enum's unit variant ignore unknown
+// fields, and reports errors inside a tagged variant at `scope` instead of at the field.
+/// A key's scope in a request: `{"type": "partner"}` or `{"type": "user", "user_id": "usr_…"}`.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ScopeInput {
+#[serde(deny_unknown_fields)]
+pub struct ScopeInput {
+    /// `partner`: every customer of the partner; `user`: one customer of the key's environment.
+    #[serde(rename = "type")]
+    kind: ScopeKind,
+    /// `usr_…`: required with `user`, refused with `partner`.
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+/// The kinds of [`ScopeInput`].
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
     /// Every customer of the partner.
     Partner,
-    /// One customer of the key's environment.
-    User {
-        /// `usr_…`
-        user_id: String,
-    },
+    /// One customer.
+    User,
+}
+
+impl ScopeInput {
+    /// The customer the key is limited to, if any, or 400 `field: "scope.user_id"`.
+    fn user_id(self) -> Result<Option<String>, ApiError> {
+        match (self.kind, self.user_id) {
+            (ScopeKind::User, Some(user_id)) => Ok(Some(user_id)),
+            (ScopeKind::User, None) => Err(ApiError::invalid(
+                "scope.user_id",
+                "A customer scope needs the customer's user_id",
+            )),
+            (ScopeKind::Partner, Some(_)) => Err(ApiError::invalid(
+                "scope.user_id",
+                "A partner-wide scope takes no user_id; use \"type\": \"user\" to limit the key to one customer",
+            )),
+            (ScopeKind::Partner, None) => Ok(None),
+        }
+    }
 }
 
 /// A new key and its secret: the only answer that ever carries a secret.
@@ -149,14 +179,12 @@ pub async fn create(
     State(state): State<AppState>,
     session: AdminSession,
     Extension(RequestId(request_id)): Extension<RequestId>,
+    _: NoQuery,
     JsonBody(body): JsonBody<CreateKey>,
 ) -> ApiResult<(StatusCode, Json<Data<KeyCreated>>)> {
     let now = state.now_unix();
     let label = check_label(&body.label)?;
-    let scope_user_id = match body.scope {
-        Some(ScopeInput::User { user_id }) => Some(user_id),
-        Some(ScopeInput::Partner) | None => None,
-    };
+    let scope_user_id = body.scope.map(ScopeInput::user_id).transpose()?.flatten();
     let expires_at = body
         .expires_at
         .as_deref()

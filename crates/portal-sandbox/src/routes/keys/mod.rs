@@ -11,7 +11,7 @@ mod rotate;
 mod usage;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,7 +19,9 @@ use utoipa_axum::routes;
 
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::PathId;
 use crate::keys::{self, KeyRow, KeyStatus};
+use crate::query::NoQuery;
 use crate::wire::{Data, ErrorEnvelope, Scope};
 use crate::{AppState, rfc3339};
 
@@ -180,7 +182,8 @@ fn load_or_404(
 async fn get(
     State(state): State<AppState>,
     session: AdminSession,
-    Path(id): Path<String>,
+    _: NoQuery,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Data<ApiKey>>> {
     let now = state.now_unix();
     let row = state

@@ -2,12 +2,14 @@
 //! `revoked_at` on every request, nothing is cached). Idempotent: a second revoke answers the
 //! same object with the first `revoked_at` and records no second event.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 
 use super::{ApiKey, load_or_404};
 use crate::auth::AdminSession;
 use crate::error::ApiResult;
+use crate::extract::PathId;
+use crate::query::NoQuery;
 use crate::request_id::RequestId;
 use crate::wire::{Data, ErrorEnvelope};
 use crate::{AppState, audit, keys};
@@ -31,7 +33,8 @@ pub async fn revoke(
     State(state): State<AppState>,
     session: AdminSession,
     Extension(RequestId(request_id)): Extension<RequestId>,
-    Path(id): Path<String>,
+    _: NoQuery,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Data<ApiKey>>> {
     let now = state.now_unix();
     let row = state

@@ -12,7 +12,7 @@
 //! naming the old key, `api_key.created` for the new one, and `api_key.revoked` for the old one
 //! when N = 0; all with the admin and this request's id.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use rusqlite::params;
@@ -23,7 +23,9 @@ use super::{ApiKey, load_or_404};
 use crate::auth::AdminSession;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::keys::{self, KeyStatus};
+use crate::query::NoQuery;
 use crate::request_id::RequestId;
 use crate::wire::{Data, ErrorEnvelope};
 use crate::{AppState, audit};
@@ -75,7 +77,8 @@ pub async fn rotate(
     State(state): State<AppState>,
     session: AdminSession,
     Extension(RequestId(request_id)): Extension<RequestId>,
-    Path(id): Path<String>,
+    _: NoQuery,
+    PathId(id): PathId,
     JsonBody(body): JsonBody<RotateKey>,
 ) -> ApiResult<(StatusCode, Json<Data<KeyRotated>>)> {
     let grace = body.old_key_expires_in_seconds;

@@ -6,13 +6,14 @@
 //! `1h` = 60 one-minute buckets, `24h` (the default) = 24 hourly, `30d` = 30 daily.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::load_or_404;
 use crate::auth::AdminSession;
 use crate::error::ApiResult;
+use crate::extract::PathId;
 use crate::keys;
 use crate::query::Params;
 use crate::wire::{Data, ErrorEnvelope};
@@ -94,7 +95,7 @@ pub struct Usage {
 pub async fn usage(
     State(state): State<AppState>,
     session: AdminSession,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Params(query): Params<UsageQuery>,
 ) -> ApiResult<Json<Data<Usage>>> {
     let window = query.window.unwrap_or_default();
