@@ -86,9 +86,15 @@ impl<P: Permission + Send + Sync> FromRequestParts<AppState> for Allowed<P> {
     }
 }
 
-/// The token after exactly `Bearer `, if it has the given prefix followed by 64 lowercase hex.
+/// The token of the one `Authorization` header (two are refused, even if they agree), if it is
+/// exactly `Bearer ` then the given prefix and 64 lowercase hex.
 fn bearer_token<'a>(parts: &'a Parts, prefixes: &[&str]) -> Option<&'a str> {
-    parse_bearer(parts.headers.get(AUTHORIZATION)?.to_str().ok()?, prefixes)
+    let mut values = parts.headers.get_all(AUTHORIZATION).iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    parse_bearer(value.to_str().ok()?, prefixes)
 }
 
 /// The token of an `Authorization` value that is exactly `Bearer <prefix><64 lowercase hex>`.

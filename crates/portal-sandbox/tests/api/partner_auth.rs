@@ -44,20 +44,23 @@ async fn every_auth_failure_on_the_partner_api_is_the_same_401() {
 
     let unknown = format!("pk_live_{}", "0".repeat(64));
     let upper = key.secret.to_uppercase();
-    let headers: Vec<Option<String>> = vec![
-        None,
-        Some(format!("Basic {}", key.secret)),
-        Some(format!("bearer {}", key.secret)),
-        Some(format!("Bearer  {}", key.secret)),
-        Some(format!("Bearer {}x", key.secret)),
-        Some(format!("Bearer {upper}")),
-        Some(format!("Bearer {unknown}")),
-        Some(format!("Bearer {}", revoked.secret)),
+    let exact = format!("Bearer {}", key.secret);
+    let headers: Vec<Vec<String>> = vec![
+        vec![],
+        vec![format!("Basic {}", key.secret)],
+        vec![format!("bearer {}", key.secret)],
+        vec![format!("Bearer  {}", key.secret)],
+        vec![format!("Bearer {}x", key.secret)],
+        vec![format!("Bearer {upper}")],
+        vec![format!("Bearer {unknown}")],
+        vec![format!("Bearer {}", revoked.secret)],
+        vec![exact.clone(), exact.clone()],
+        vec![exact.clone(), format!("Bearer {unknown}")],
     ];
     let mut bodies = Vec::new();
-    for value in headers {
+    for values in headers {
         let mut request = Request::builder().uri("/api/partner/v1/me");
-        if let Some(value) = &value {
+        for value in &values {
             request = request.header(header::AUTHORIZATION, value);
         }
         let response = s
@@ -69,7 +72,7 @@ async fn every_auth_failure_on_the_partner_api_is_the_same_401() {
         assert_eq!(
             response.status(),
             StatusCode::UNAUTHORIZED,
-            "{value:?} must be refused"
+            "{values:?} must be refused"
         );
         bodies.push(
             response
