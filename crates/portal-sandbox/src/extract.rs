@@ -9,6 +9,7 @@
 //! is framed, before authentication; [`PathId`] reads an object's id from the path.
 
 use axum::body::Body;
+use axum::body::HttpBody as _;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -34,7 +35,8 @@ struct BodyTooLarge;
 /// [`check_size`] can answer for it as for a declared length. Runs before routing but answers
 /// nothing itself (except for a body that breaks off), so 404 and 405 still come first.
 pub async fn measure_body(request: Request, next: Next) -> Response {
-    if request.headers().contains_key(CONTENT_LENGTH) {
+    let empty = request.body().size_hint().exact() == Some(0);
+    if empty || request.headers().contains_key(CONTENT_LENGTH) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
