@@ -112,7 +112,7 @@ impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        check_size(parts)?;
+        check_size(&parts.headers, &parts.extensions)?;
         let unauthorized = || ApiError::unauthorized(UNAUTHORIZED_SESSION);
         let token = bearer_token(parts, &["ps_"]).ok_or_else(unauthorized)?;
         let wanted = digest(token);
@@ -154,7 +154,7 @@ impl FromRequestParts<AppState> for PartnerKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        check_size(parts)?;
+        check_size(&parts.headers, &parts.extensions)?;
         let unauthorized = || ApiError::unauthorized(UNAUTHORIZED_KEY);
         let token = bearer_token(parts, &["pk_live_", "pk_test_"]).ok_or_else(unauthorized)?;
         let wanted = digest(token);

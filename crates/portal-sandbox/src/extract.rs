@@ -15,6 +15,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -55,14 +56,13 @@ pub async fn measure_body(request: Request, next: Next) -> Response {
 
 /// 413 when the body is over [`MAX_BODY_BYTES`], declared or measured. The authentication
 /// extractors call it first, so it answers before 401 (API.md §5's order).
-pub fn check_size(parts: &Parts) -> Result<(), ApiError> {
-    let declared = parts
-        .headers
+pub fn check_size(headers: &HeaderMap, extensions: &Extensions) -> Result<(), ApiError> {
+    let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let too_large = declared.is_some_and(|n| n > MAX_BODY_BYTES as u64)
-        || parts.extensions.get::<BodyTooLarge>().is_some();
+        || extensions.get::<BodyTooLarge>().is_some();
     if too_large {
         Err(ApiError::payload_too_large())
     } else {
@@ -103,9 +103,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (parts, body) = req.into_parts();
-        check_size(&parts)?;
-        let req = Request::from_parts(parts, body);
+        check_size(req.headers(), req.extensions())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large()

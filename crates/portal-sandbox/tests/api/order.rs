@@ -134,57 +134,37 @@ async fn an_oversized_body_is_413_before_auth_rate_limit_and_preset_however_it_i
 #[tokio::test]
 async fn auth_then_rate_limit_then_preset_then_input() {
     let s = sandbox();
-    let bad_body = "{not json".to_owned();
-    let answer = s
-        .send_request(request(
+    // An unknown parameter and unparseable JSON, which only a full key gets to hear about.
+    let forward = |bearer: Option<String>| {
+        let request = request(
             Method::POST,
             &format!("{FORWARDING}?colour=red"),
-            None,
-            bad_body.clone(),
+            bearer.as_deref(),
+            "{not json".to_owned(),
             true,
-        ))
-        .await;
-    assert_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized", "no key");
-
+        );
+        s.send_request(request)
+    };
     let spent_read = spent_key(&s, "read").await;
-    let answer = s
-        .send_request(request(
-            Method::POST,
-            &format!("{FORWARDING}?colour=red"),
-            Some(&spent_read),
-            bad_body.clone(),
-            true,
-        ))
-        .await;
-    assert_error(
-        &answer,
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        "a spent read key",
-    );
-
-    let read = s.key("test", "read");
-    let answer = s
-        .send_request(request(
-            Method::POST,
-            &format!("{FORWARDING}?colour=red"),
-            Some(&read.secret),
-            bad_body.clone(),
-            true,
-        ))
-        .await;
-    assert_error(&answer, StatusCode::FORBIDDEN, "forbidden", "a read key");
-
+    for (bearer, status, code, why) in [
+        (None, StatusCode::UNAUTHORIZED, "unauthorized", "no key"),
+        (
+            Some(spent_read),
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "a spent read key",
+        ),
+        (
+            Some(s.key("test", "read").secret),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "a read key",
+        ),
+    ] {
+        assert_error(&forward(bearer).await, status, code, why);
+    }
     let full = s.key("test", "full");
-    let answer = s
-        .send_request(request(
-            Method::POST,
-            &format!("{FORWARDING}?colour=red"),
-            Some(&full.secret),
-            bad_body,
-            true,
-        ))
-        .await;
+    let answer = forward(Some(full.secret)).await;
     assert_invalid(&answer, "colour", "a full key, an unknown parameter");
 }
 

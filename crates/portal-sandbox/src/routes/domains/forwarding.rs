@@ -223,8 +223,9 @@ pub async fn one(
     })))
 }
 
-/// 400 `field: "forwarding_url"` unless `text` is an absolute `https://` URL with a host name
-/// (letters, digits, `-` and `.`), no user info, no white space, at most 2048 characters.
+/// 400 `field: "forwarding_url"` unless `text` matches [`FORWARDING_URL_PATTERN`] (an absolute
+/// `https://` URL with a host name of letters, digits, `-` and `.`, no user info, no white space)
+/// and has at most [`MAX_URL_CHARS`] characters.
 fn check_url(text: &str) -> ApiResult<()> {
     static URL: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(FORWARDING_URL_PATTERN).expect("a valid pattern"));

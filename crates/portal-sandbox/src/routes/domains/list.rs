@@ -15,8 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::PathId;
 use crate::list::ListUrl;
 use crate::page::{Binding, Cursor, per_page};
-use crate::query::NoQuery;
-use crate::query::Params;
+use crate::query::{NoQuery, Params};
 use crate::wire::{Data, ErrorEnvelope, List};
 
 /// Lists the domains the key may see, newest first (ties by id), a page at a time.
