@@ -26,6 +26,7 @@ pub enum ServerKind {
 pub struct ServerConfig {
     kind: ServerKind,
     origin: Url,
+    loopback: bool,
 }
 
 impl ServerConfig {
@@ -74,7 +75,11 @@ impl ServerConfig {
         let mut origin = url;
         let path = origin.path().trim_end_matches('/').to_owned();
         origin.set_path(&path);
-        Ok(Self { kind, origin })
+        Ok(Self {
+            kind,
+            origin,
+            loopback,
+        })
     }
 
     /// The stable name the secret store files this server's keys under: `sandbox` for the
@@ -85,6 +90,12 @@ impl ServerConfig {
             ServerKind::Sandbox => "sandbox".to_owned(),
             ServerKind::Remote => self.base_url(),
         }
+    }
+
+    /// Whether the server is on this computer (`127.0.0.0/8`, `[::1]`, `localhost`): its traffic
+    /// may be plain HTTP, so it must never go through a proxy.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
     }
 
     /// Which kind of server this is.

@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::Method;
 
 use super::Retry;
+use super::paging::NextLink;
 use crate::error::ErrorCode;
 use crate::secret::Secret;
 
@@ -33,7 +34,15 @@ pub struct Call {
     pub(super) body: Option<serde_json::Value>,
     pub(super) retry: Retry,
     pub(super) on_wait: Option<WaitObserver>,
+    pub(super) max_answer: usize,
 }
+
+/// The most bytes of an answer read for one object (a key, a domain, a job, an error).
+pub const MAX_ANSWER: usize = 1024 * 1024;
+/// The most bytes of an answer read for one page of a list (100 rows are ~50 KiB).
+pub const MAX_PAGE_ANSWER: usize = 4 * 1024 * 1024;
+/// The most bytes of an answer read for `GET /me` and sign-in (a few hundred bytes each).
+pub const MAX_SMALL_ANSWER: usize = 64 * 1024;
 
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,6 +50,7 @@ impl std::fmt::Debug for Call {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("retry", &self.retry)
+            .field("max_answer", &self.max_answer)
             .finish_non_exhaustive()
     }
 }
@@ -54,6 +64,7 @@ impl Call {
             body: None,
             retry,
             on_wait: None,
+            max_answer: MAX_ANSWER,
         }
     }
 
@@ -94,20 +105,34 @@ impl Call {
         self
     }
 
+    /// Reads at most `bytes` of the answer (default [`MAX_ANSWER`]); a longer one fails with
+    /// `not_a_partner_api` as soon as it goes over, without reading the rest.
+    pub fn max_answer(mut self, bytes: usize) -> Self {
+        self.max_answer = bytes;
+        self
+    }
+
     /// The URL this call goes to.
     pub fn url(&self) -> &str {
         &self.url
     }
 
-    /// A GET of `url` with this call's bearer and retry policy (the next page of a list).
-    pub(super) fn follow(&self, url: String) -> Self {
+    /// A GET of the checked `next` link with `key`: where a list goes on after a failure.
+    pub fn resume(next: &NextLink, key: &Secret) -> Self {
+        Self::get(next.as_str().to_owned()).bearer(key)
+    }
+
+    /// A GET of the checked `next` link with this call's bearer and retry policy (the next page
+    /// of a list).
+    pub(super) fn follow(&self, next: NextLink) -> Self {
         Self {
             method: Method::GET,
-            url,
+            url: next.as_str().to_owned(),
             bearer: self.bearer.clone(),
             body: None,
             retry: self.retry,
             on_wait: self.on_wait.clone(),
+            max_answer: self.max_answer,
         }
     }
 }

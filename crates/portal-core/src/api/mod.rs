@@ -35,9 +35,9 @@ use limit::KeyLimiter;
 use request_log::{Attempt, RequestLog};
 use retry::Failure;
 
-pub use call::{Call, Wait, WaitObserver};
+pub use call::{Call, MAX_ANSWER, MAX_PAGE_ANSWER, MAX_SMALL_ANSWER, Wait, WaitObserver};
 pub use limit::{PARTNER_REQUESTS_PER_MINUTE, RateLimit};
-pub use paging::{Page, Progress};
+pub use paging::{NextLink, Page, Progress};
 pub use request_log::RequestLogEntry;
 pub use retry::{Retry, RetryPolicy};
 
@@ -111,11 +111,18 @@ impl Client {
 
     /// A client for `server` with `options`. Fails only if the TLS stack cannot be set up.
     pub fn with_options(server: ServerConfig, options: ClientOptions) -> Result<Self> {
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .user_agent(&options.user_agent)
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        // Loopback traffic (the bundled sandbox) is plain HTTP with passwords, tokens and keys
+        // in clear: `HTTP_PROXY` / `ALL_PROXY` must never see it. A proxy for a remote https
+        // server stays allowed (it only sees the TLS tunnel).
+        if server.is_loopback() {
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Internal(format!("could not set up HTTP: {e}")))?;
         Ok(Self {
@@ -214,9 +221,15 @@ impl Client {
         let status = response.status();
         let request_id = request_id_of(&response);
         let header_retry = retry_after_header(&response);
-        let body = match response.bytes().await {
+        let body = match read_capped(response, call.max_answer).await {
             Ok(body) => body,
-            Err(e) => return (Some(status), request_id, Err(self.transport_error(e))),
+            Err(Capped::Transport(e)) => {
+                return (Some(status), request_id, Err(self.transport_error(e)));
+            }
+            Err(Capped::TooLarge) => {
+                let error = self.too_large(call.max_answer, request_id.clone());
+                return (Some(status), request_id, Err(Failure::last(error)));
+            }
         };
         let result = if status.is_success() {
             decode(status, &body, request_id.clone()).map_err(Failure::last)
@@ -243,6 +256,19 @@ impl Client {
             builder = builder.json(body);
         }
         builder
+    }
+
+    /// The answer was longer than the call reads: the server is not the API it claims to be.
+    fn too_large(&self, limit: usize, request_id: Option<String>) -> Error {
+        Error::NotAPartnerApi {
+            reason: format!(
+                "{} sent an answer larger than {} KiB, far more than this request needs; the \
+                 app stopped reading it",
+                self.server.host(),
+                limit / 1024
+            ),
+            request_id,
+        }
     }
 
     /// A failure with no (whole) answer: [`Error::Timeout`] or [`Error::Network`], transient
@@ -276,6 +302,31 @@ impl Client {
             server_wait: None,
         }
     }
+}
+
+/// Why an answer's body could not be read.
+enum Capped {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// The body of `response`, read chunk by chunk and given up on as soon as it passes `limit`
+/// bytes (or declares more in `Content-Length`), so an endless or huge answer costs at most
+/// `limit` bytes of memory.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Capped> {
+    let declared = response.content_length().unwrap_or(0);
+    if declared > limit as u64 {
+        return Err(Capped::TooLarge);
+    }
+    // `declared <= limit`, a usize.
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(limit));
+    while let Some(chunk) = response.chunk().await.map_err(Capped::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(Capped::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn millis(duration: Duration) -> u32 {

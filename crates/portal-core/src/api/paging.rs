@@ -7,7 +7,12 @@
 //! retries and rate limiter, so a long scan waits out 429s instead of failing on them.
 //!
 //! - **Errors** end the stream: the error is its last item. Every page before it was delivered,
-//!   and the last page's [`Page::next`] is where to resume (`Call::get(next).bearer(&key)`).
+//!   and the last page's [`Page::next`] is where to resume ([`Call::resume`]).
+//! - **Links are checked before anything is sent to them**: `links.next` must be on the
+//!   client's own origin (same scheme, host and port) and not the page just read. A page hands
+//!   out its link only as a [`NextLink`], which only that check can build, so a link to
+//!   another server can neither be followed nor resumed from: the page's items are delivered
+//!   with `next: None`, then the refusal ends the stream.
 //! - **Cancellation** is dropping the stream: nothing is sent after that, and a request in
 //!   flight is abandoned. The stream is lazy: a page is requested only when the consumer asks
 //!   for it, so a slow consumer slows the scan instead of filling memory.
@@ -28,8 +33,9 @@ use crate::error::{Error, Result};
 pub struct Page<T> {
     /// The page's items, in the server's order.
     pub items: Vec<T>,
-    /// `links.next`: the absolute URL of the next page, `None` on the last page.
-    pub next: Option<String>,
+    /// `links.next`, checked: the next page on this client's origin; `None` on the last page
+    /// (or when the server's link was refused, which the stream's next item says).
+    pub next: Option<NextLink>,
     /// The server's `Peeker-Request-Id` for this page.
     pub request_id: Option<String>,
     /// Pages and items received so far by this stream, this page included.
@@ -44,6 +50,18 @@ pub struct Progress {
     pub pages: u32,
     /// Items received.
     pub items: u32,
+}
+
+/// A `links.next` that passed the check: an absolute URL on the client's own origin. Only
+/// [`Client::pages`] makes one, so whoever holds one may send the key there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextLink(Url);
+
+impl NextLink {
+    /// The URL, for the request log and tests.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
 }
 
 #[derive(Deserialize)]
@@ -83,18 +101,27 @@ impl Client {
     {
         let client = self.clone();
         async_stream::try_stream! {
-            let mut call = first;
+            let mut call = first.max_answer(super::MAX_PAGE_ANSWER);
             let mut progress = Progress::default();
             loop {
                 let (items, next, request_id) = client.send(&call, decode_list::<T>).await?;
                 progress.pages = progress.pages.saturating_add(1);
                 let count = u32::try_from(items.len()).unwrap_or(u32::MAX);
                 progress.items = progress.items.saturating_add(count);
-                let (follow, page_id) = (next.clone(), request_id.clone());
+                let checked = next
+                    .map(|next| client.next_link(&call.url, &next, request_id.clone()))
+                    .transpose();
+                let (next, refused) = match checked {
+                    Ok(next) => (next, None),
+                    Err(error) => (None, Some(error)),
+                };
+                let follow = next.clone();
                 yield Page { items, next, request_id, progress };
+                if let Some(error) = refused {
+                    Err::<(), Error>(error)?;
+                }
                 let Some(next) = follow else { break };
-                let url = client.next_url(&call.url, &next, page_id)?;
-                call = call.follow(url);
+                call = call.follow(next);
             }
         }
     }
@@ -102,9 +129,13 @@ impl Client {
     /// Checks `links.next` before the bearer is sent there: an absolute URL (or one relative to
     /// the page just read) on this client's origin, and not the page just read. A refusal
     /// carries the request id of the page that held the link.
-    fn next_url(&self, current: &str, next: &str, request_id: Option<String>) -> Result<String> {
+    fn next_link(&self, current: &str, next: &str, request_id: Option<String>) -> Result<NextLink> {
+        let host = self.server.host();
         let refuse = |why: &str| Error::NotAPartnerApi {
-            reason: format!("The server's links.next {why}; the list stops here"),
+            reason: format!(
+                "{host} sent a link to the next page that {why}; the list stops here and the key \
+                 was not sent there"
+            ),
             request_id: request_id.clone(),
         };
         let base = Url::parse(current).map_err(|_| refuse("follows an unreadable URL"))?;
@@ -116,7 +147,7 @@ impl Client {
         if url == base {
             return Err(refuse("repeats the page just read"));
         }
-        Ok(url.into())
+        Ok(NextLink(url))
     }
 }
 
@@ -157,19 +188,21 @@ mod tests {
         let client = client();
         let current = "https://api.example.com/api/partner/v1/domains?per_page=2";
         let next = client
-            .next_url(current, "/api/partner/v1/domains?page_token=abc", None)
+            .next_link(current, "/api/partner/v1/domains?page_token=abc", None)
             .expect("a relative link on the same origin");
         assert_eq!(
-            next,
+            next.as_str(),
             "https://api.example.com/api/partner/v1/domains?page_token=abc"
         );
         for bad in [
             "https://evil.example.com/api/partner/v1/domains?page_token=abc",
             "http://api.example.com/api/partner/v1/domains?page_token=abc",
+            "https://api.example.com:8443/api/partner/v1/domains?page_token=abc",
+            "//evil.example.com/api/partner/v1/domains",
             current,
         ] {
             let error = client
-                .next_url(current, bad, None)
+                .next_link(current, bad, None)
                 .expect_err("the key must not follow this link");
             assert_eq!(error.code(), crate::ErrorCode::NotAPartnerApi, "{bad}");
         }

@@ -11,7 +11,7 @@ use super::{Call, Client, Reply};
 use crate::error::Result;
 use crate::model::{
     Availability, AvailabilityList, Domain, DomainFilter, DomainId, DomainStats, ForwardingJob,
-    JobId, Me, UserFilter,
+    JobId, Me, UserFilter, WireId as _,
 };
 use crate::secret::Secret;
 
@@ -39,8 +39,10 @@ impl Client {
     /// key works.
     #[tracing::instrument(skip(self, key))]
     pub async fn me(&self, key: &Secret) -> Result<Reply<Me>> {
-        self.call(Call::get(self.server().partner_url("/me")).bearer(key))
-            .await
+        let call = Call::get(self.server().partner_url("/me"))
+            .bearer(key)
+            .max_answer(super::MAX_SMALL_ANSWER);
+        self.call(call).await
     }
 
     /// The first page of `GET /domains` with `filter`, newest first.
@@ -55,7 +57,7 @@ impl Client {
     pub async fn domain(&self, key: &Secret, id: &DomainId) -> Result<Reply<Domain>> {
         let url = self
             .server()
-            .partner_url(&format!("/domains/{}", path_segment(id.as_str())));
+            .partner_url(&format!("/domains/{}", id.checked()?));
         self.call(Call::get(url).bearer(key)).await
     }
 
@@ -111,10 +113,9 @@ impl Client {
     /// `GET /domains/forwarding/{id}`.
     #[tracing::instrument(skip(self, key))]
     pub async fn forwarding_job(&self, key: &Secret, id: &JobId) -> Result<Reply<ForwardingJob>> {
-        let url = self.server().partner_url(&format!(
-            "/domains/forwarding/{}",
-            path_segment(id.as_str())
-        ));
+        let url = self
+            .server()
+            .partner_url(&format!("/domains/forwarding/{}", id.checked()?));
         self.call(Call::get(url).bearer(key)).await
     }
 
@@ -124,10 +125,4 @@ impl Client {
         pairs.push(("per_page", per_page.min(MAX_PER_PAGE).to_string()));
         Call::get(with_query(self.server().partner_url("/users"), &pairs)).bearer(key)
     }
-}
-
-/// An id made safe for one URL path segment (ids come from the server, but the UI passes them
-/// back: never let one add a path or a query).
-pub(crate) fn path_segment(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }

@@ -5,12 +5,12 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::partner::{path_segment, with_query};
+use super::partner::with_query;
 use super::{Call, Client, Reply, Retry};
 use crate::error::{Error, Result};
 use crate::model::{
     Admin, ApiKey, Environment, KeyFilter, KeyId, Partner, Preset, Scope, Timestamp, Usage,
-    UsageWindow,
+    UsageWindow, WireId as _,
 };
 use crate::secret::Secret;
 
@@ -36,8 +36,9 @@ impl Client {
         password: &Secret,
     ) -> Result<Reply<SessionCreated>> {
         let body = json!({ "email": email, "password": password.expose() });
-        self.call(Call::post(self.server.portal_url("/sessions"), body))
-            .await
+        let call = Call::post(self.server.portal_url("/sessions"), body)
+            .max_answer(super::MAX_SMALL_ANSWER);
+        self.call(call).await
     }
 
     /// `DELETE /sessions/current`: ends the session; the token stops working at once.
@@ -113,7 +114,7 @@ impl Client {
     /// `GET /api_keys/{id}`.
     #[tracing::instrument(skip(self, token))]
     pub async fn key(&self, token: &Secret, id: &KeyId) -> Result<Reply<ApiKey>> {
-        let url = self.key_url(id, "");
+        let url = self.key_url(id, "")?;
         self.call(Call::get(url).bearer(token))
             .await
             .map_err(session_error)
@@ -123,7 +124,7 @@ impl Client {
     /// it is retried like a GET.
     #[tracing::instrument(skip(self, token))]
     pub async fn revoke_key(&self, token: &Secret, id: &KeyId) -> Result<Reply<ApiKey>> {
-        let call = Call::post(self.key_url(id, "/revoke"), json!({}))
+        let call = Call::post(self.key_url(id, "/revoke")?, json!({}))
             .bearer(token)
             .retry(Retry::Safe);
         self.call(call).await.map_err(session_error)
@@ -140,7 +141,7 @@ impl Client {
         old_key_expires_in_seconds: Option<u32>,
     ) -> Result<Reply<KeyRotated>> {
         let body = json!({ "old_key_expires_in_seconds": old_key_expires_in_seconds });
-        let call = Call::post(self.key_url(id, "/rotate"), body).bearer(token);
+        let call = Call::post(self.key_url(id, "/rotate")?, body).bearer(token);
         self.call(call).await.map_err(session_error)
     }
 
@@ -153,7 +154,7 @@ impl Client {
         window: &UsageWindow,
     ) -> Result<Reply<Usage>> {
         let url = with_query(
-            self.key_url(id, "/usage"),
+            self.key_url(id, "/usage")?,
             &[("window", window.as_str().to_owned())],
         );
         self.call(Call::get(url).bearer(token))
@@ -171,9 +172,11 @@ impl Client {
         Call::get(with_query(self.server.portal_url("/audit_events"), &pairs)).bearer(token)
     }
 
-    fn key_url(&self, id: &KeyId, rest: &str) -> String {
-        self.server
-            .portal_url(&format!("/api_keys/{}{rest}", path_segment(id.as_str())))
+    /// `/api_keys/{id}{rest}`, for a well-formed key id only.
+    fn key_url(&self, id: &KeyId, rest: &str) -> Result<String> {
+        Ok(self
+            .server
+            .portal_url(&format!("/api_keys/{}{rest}", id.checked()?)))
     }
 }
 

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident = $prefix:literal, $field:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -23,14 +23,24 @@ macro_rules! id_type {
         pub struct $name(String);
 
         impl $name {
-            /// Wraps an id from the wire, the UI or local storage (not checked: the server is
-            /// the judge of which ids exist).
+            /// Wraps an id from the wire, the UI or local storage. Not checked here: the server
+            /// is the judge of which ids exist, and [`WireId::checked`] is asked before an id
+            /// goes into a URL.
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
 
             /// The id as sent on the wire.
             pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl WireId for $name {
+            const PREFIX: &'static str = $prefix;
+            const FIELD: &'static str = $field;
+
+            fn as_str(&self) -> &str {
                 &self.0
             }
         }
@@ -43,34 +53,72 @@ macro_rules! id_type {
     };
 }
 
+/// An id of the API: a type prefix and a ULID, e.g. `key_01JD3Q4VX2M7P8K9N0R1S2T3U4` (API.md
+/// §1). Ids reach URL paths (`/api_keys/{id}`), so one that is not of this form (`..`, `a/b`,
+/// `x?y`) must never be sent: [`WireId::checked`] is the gate every URL builder goes through.
+pub trait WireId {
+    /// The type prefix, with its underscore (`key_`).
+    const PREFIX: &'static str;
+    /// The field an ill-formed id is reported against (the IPC argument's name, `key_id`).
+    const FIELD: &'static str;
+
+    /// The id as sent on the wire.
+    fn as_str(&self) -> &str;
+
+    /// The id, if it is the prefix and a canonical ULID (26 characters of Crockford's base 32,
+    /// upper case, the first at most `7`); else `invalid_input` on [`WireId::FIELD`], with a
+    /// message that does not repeat the text (it could be anything the UI was handed).
+    fn checked(&self) -> crate::Result<&str> {
+        let id = self.as_str();
+        let ulid = id.strip_prefix(Self::PREFIX).unwrap_or_default();
+        let crockford =
+            |c: u8| c.is_ascii_digit() || (c.is_ascii_uppercase() && !b"ILOU".contains(&c));
+        let well_formed = ulid.len() == 26
+            && ulid.bytes().all(crockford)
+            && ulid.as_bytes().first().is_some_and(|c| *c <= b'7');
+        if well_formed {
+            Ok(id)
+        } else {
+            Err(crate::Error::invalid(
+                Self::FIELD,
+                format!(
+                    "This is not an id of the API ({}… followed by 26 letters and digits); \
+                     nothing was sent",
+                    Self::PREFIX
+                ),
+            ))
+        }
+    }
+}
+
 id_type!(
     /// A partner (organisation) id, `org_…`.
-    PartnerId
+    PartnerId = "org_", "partner_id"
 );
 id_type!(
     /// A portal admin id, `adm_…`.
-    AdminId
+    AdminId = "adm_", "admin_id"
 );
 
 id_type!(
     /// An API key id, `key_…`.
-    KeyId
+    KeyId = "key_", "key_id"
 );
 id_type!(
     /// A customer (user) id, `usr_…`.
-    UserId
+    UserId = "usr_", "user_id"
 );
 id_type!(
     /// A domain id, `dom_…`.
-    DomainId
+    DomainId = "dom_", "domain_id"
 );
 id_type!(
     /// A forwarding job id, `fwj_…`.
-    JobId
+    JobId = "fwj_", "job_id"
 );
 id_type!(
     /// An audit event id, `evt_…`.
-    EventId
+    EventId = "evt_", "event_id"
 );
 
 /// An enum of the wire whose set of values a newer server may extend: known values are
@@ -211,5 +259,37 @@ mod tests {
             serde_json::from_str(r#"{"id":"org_01JD","name":"Acme"}"#).expect("valid partner");
         assert_eq!(p.id.as_str(), "org_01JD");
         assert_eq!(serde_json::to_value(&p.id).expect("serializes"), "org_01JD");
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_prefix_and_a_canonical_ulid_go_into_a_url() {
+        let good = KeyId::new("key_01JD3Q4VX2M7P8K9N0R1S2T3V4");
+        assert_eq!(good.checked().ok(), Some("key_01JD3Q4VX2M7P8K9N0R1S2T3V4"));
+        for bad in [
+            "..",
+            "key_..",
+            "key_01JD3Q4VX2M7P8K9N0R1S2T3V",
+            "key_01JD3Q4VX2M7P8K9N0R1S2T3V4/..",
+            "key_01jd3q4vx2m7p8k9n0r1s2t3v4",
+            "key_01JD3Q4VX2M7P8K9N0R1S2T3U4",
+            "key_81JD3Q4VX2M7P8K9N0R1S2T3V4",
+            "dom_01JD3Q4VX2M7P8K9N0R1S2T3V4",
+            "key_01JD3Q4VX2M7P8K9N0R1S2T3V4\u{0}",
+        ] {
+            let error = KeyId::new(bad).checked().expect_err(bad);
+            assert_eq!(error.field(), Some("key_id"), "{bad:?}");
+        }
+        assert_eq!(
+            DomainId::new("..")
+                .checked()
+                .err()
+                .and_then(|e| e.field().map(str::to_owned)),
+            Some("domain_id".to_owned())
+        );
     }
 }

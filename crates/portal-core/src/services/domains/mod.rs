@@ -18,9 +18,9 @@ use futures_util::StreamExt as _;
 
 use super::Ctx;
 use crate::activity::Action;
-use crate::api::Page;
 use crate::api::partner::{AVAILABILITY_BATCH, FORWARDING_BATCH, MAX_PER_PAGE};
 use crate::api::{Client, WaitObserver};
+use crate::api::{NextLink, Page};
 use crate::error::{Error, Result};
 use crate::model::{
     Availability, Domain, DomainFilter, DomainId, DomainStats, ForwardingJob, KeyId, Me, Preset,
@@ -124,13 +124,13 @@ impl Browser {
         self.client.pages(first.on_wait(on_wait))
     }
 
-    /// The pages from `next` (a `links.next` the server gave) on.
+    /// The pages from `next` (a checked `links.next` of an earlier page) on.
     pub fn resume_domains(
         &self,
-        next: String,
+        next: &NextLink,
         on_wait: Option<WaitObserver>,
     ) -> impl Stream<Item = Result<Page<Domain>>> + Send + 'static {
-        let call = crate::api::Call::get(next).bearer(&self.key);
+        let call = crate::api::Call::resume(next, &self.key);
         self.client.pages(call.on_wait(on_wait))
     }
 

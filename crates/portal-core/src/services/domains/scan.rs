@@ -6,6 +6,10 @@
 //! sends `failed` and the scan waits: "resume" goes on from the page after the last one
 //! delivered (nothing lost, nothing repeated), "cancel" ends it. Pause and cancel take effect
 //! between pages; cancel also abandons a request in flight.
+//!
+//! A scan resumes only from a checked link ([`NextLink`]). When the server's own link was the
+//! failure (it pointed to another server), there is nowhere safe to go on from: "resume" sends
+//! nothing and reports the same failure again.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +21,7 @@ use tokio::sync::watch;
 
 use super::Browser;
 use crate::api::partner::MAX_PER_PAGE;
-use crate::api::{Page, Progress, Wait, WaitObserver};
+use crate::api::{NextLink, Page, Progress, Wait, WaitObserver};
 use crate::error::{IpcError, Result};
 use crate::model::{Domain, DomainFilter};
 
@@ -142,7 +146,7 @@ async fn run<S>(
     let from_start =
         || -> Pages { Box::pin(browser.domains(&filter, MAX_PER_PAGE, Some(on_wait.clone()))) };
     let mut pages = from_start();
-    let mut next: Option<String> = None;
+    let mut next: Option<NextLink> = None;
     let mut progress = Progress::default();
     loop {
         if !until_running(&mut signal, &*sink).await {
@@ -173,15 +177,22 @@ async fn run<S>(
             }
             Some(Err(error)) => {
                 tracing::info!(code = ?error.code(), pages = progress.pages, "scan stopped");
-                let event = ScanEvent::Failed {
-                    error: IpcError::from(&error),
-                };
-                if !sink(event) || !until_resumed(&mut signal).await {
-                    sink(ScanEvent::Cancelled);
-                    return;
+                let error = IpcError::from(&error);
+                loop {
+                    let event = ScanEvent::Failed {
+                        error: error.clone(),
+                    };
+                    if !sink(event) || !until_resumed(&mut signal).await {
+                        sink(ScanEvent::Cancelled);
+                        return;
+                    }
+                    // Nowhere safe to go on from: a page was read but its link was refused.
+                    if next.is_some() || progress.pages == 0 {
+                        break;
+                    }
                 }
                 sink(ScanEvent::Resumed);
-                pages = match next.clone() {
+                pages = match &next {
                     Some(next) => Box::pin(browser.resume_domains(next, Some(on_wait.clone()))),
                     None => from_start(),
                 };

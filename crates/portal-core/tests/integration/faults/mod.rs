@@ -5,6 +5,7 @@
 //!
 //! Waits are milliseconds: the policy here counts one "second" of `Retry-After` as 1 ms.
 
+mod hostile;
 mod paging;
 mod scan;
 mod server;

@@ -158,7 +158,7 @@ async fn dropping_the_stream_stops_it_and_next_resumes_it() {
 
     let resume = first[2].next.clone().expect("more pages");
     let rest: Vec<Value> = client
-        .pages::<Value>(Call::get(resume).bearer(&key))
+        .pages::<Value>(Call::resume(&resume, &key))
         .map(|page| page.expect("no fault").items)
         .collect::<Vec<_>>()
         .await

@@ -32,6 +32,12 @@ pub enum Fault {
     Slow(Duration),
     /// Reads the request, then resets the connection without answering.
     Reset,
+    /// `200` with a JSON content type and a chunked body that never ends (64 KiB chunks of
+    /// spaces after `{"data":`), until the client hangs up.
+    Endless,
+    /// `200` declaring a `content-length` of this many bytes, then sending as many as the
+    /// client takes.
+    Declared(u64),
 }
 
 impl Fault {
@@ -59,6 +65,8 @@ impl Fault {
 pub struct FaultServer {
     origin: String,
     requests: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
+    streamed: Arc<AtomicUsize>,
 }
 
 impl FaultServer {
@@ -70,17 +78,29 @@ impl FaultServer {
             .expect("bind loopback");
         let origin = format!("http://{}", listener.local_addr().expect("local addr"));
         let requests = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&requests);
+        let connections = Arc::new(AtomicUsize::new(0));
+        let streamed = Arc::new(AtomicUsize::new(0));
+        let (counter, accepted, sent) = (
+            Arc::clone(&requests),
+            Arc::clone(&connections),
+            Arc::clone(&streamed),
+        );
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let script = script.clone();
-                let counter = Arc::clone(&counter);
+                let (counter, sent) = (Arc::clone(&counter), Arc::clone(&sent));
                 tokio::spawn(async move {
-                    let _ = serve_one(stream, &script, &counter).await;
+                    let _ = serve_one(stream, &script, &counter, &sent).await;
                 });
             }
         });
-        Self { origin, requests }
+        Self {
+            origin,
+            requests,
+            connections,
+            streamed,
+        }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -91,6 +111,16 @@ impl FaultServer {
     /// Requests received so far (counted once the request was read).
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    /// Connections accepted so far, whether or not a request came on them.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Body bytes written by [`Fault::Endless`] and [`Fault::Declared`] answers so far.
+    pub fn streamed(&self) -> usize {
+        self.streamed.load(Ordering::SeqCst)
     }
 }
 
@@ -103,6 +133,7 @@ async fn serve_one(
     mut stream: TcpStream,
     script: &[Fault],
     counter: &AtomicUsize,
+    streamed: &AtomicUsize,
 ) -> std::io::Result<()> {
     if !read_request(&mut stream).await? {
         return Ok(()); // the client opened a connection and sent nothing
@@ -124,6 +155,8 @@ async fn serve_one(
             stream.set_zero_linger()?;
             return Ok(()); // dropped: RST, no answer
         }
+        Fault::Endless => return endless(stream, n, None, streamed).await,
+        Fault::Declared(length) => return endless(stream, n, Some(length), streamed).await,
         Fault::Raw {
             status,
             content_type,
@@ -154,6 +187,41 @@ async fn serve_one(
     stream.write_all(head.as_bytes()).await?;
     stream.write_all(body.as_bytes()).await?;
     stream.shutdown().await
+}
+
+/// A 200 whose body goes on until the client hangs up: chunked, or with a `content-length` of
+/// `declared` (then sent raw).
+async fn endless(
+    mut stream: TcpStream,
+    n: usize,
+    declared: Option<u64>,
+    streamed: &AtomicUsize,
+) -> std::io::Result<()> {
+    let framing = match declared {
+        Some(length) => format!("content-length: {length}"),
+        None => "transfer-encoding: chunked".to_owned(),
+    };
+    let head = format!(
+        "HTTP/1.1 200 Endless\r\ncontent-type: application/json\r\n{framing}\r\n\
+         peeker-request-id: {}\r\nconnection: close\r\n\r\n",
+        request_id(n),
+    );
+    stream.write_all(head.as_bytes()).await?;
+    let mut chunk = vec![b' '; 64 * 1024];
+    chunk[..8].copy_from_slice(b"{\"data\":");
+    loop {
+        if declared.is_none() {
+            stream
+                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                .await?;
+        }
+        stream.write_all(&chunk).await?;
+        if declared.is_none() {
+            stream.write_all(b"\r\n").await?;
+        }
+        streamed.fetch_add(chunk.len(), Ordering::SeqCst);
+        chunk[..8].fill(b' ');
+    }
 }
 
 /// Reads one request (head and `content-length` body). `false` if the connection closed first.
