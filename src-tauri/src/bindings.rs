@@ -55,6 +55,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::reveal::close_reveal,
             commands::reveal::clear_clipboard,
             commands::reveal::copy_text,
+            crate::window::open_external,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::activity,

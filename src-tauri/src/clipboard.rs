@@ -1,80 +1,70 @@
-//! Copying secrets: written from Rust (JavaScript has no clipboard access), cleared after the
-//! configured time, on lock and on quit, but only while the clipboard still holds what we put
-//! there (the user may have copied something else since).
+//! The system clipboard for `portal-core`'s [`ClipboardGuard`](portal_core::clipboard::ClipboardGuard),
+//! through `arboard` (JavaScript has no clipboard access). A secret is written with each
+//! platform's "do not keep this" marker: `x-kde-passwordManagerHint: secret` on X11 and
+//! Wayland, no history and no cloud clipboard on Windows, the concealed type on macOS.
 
 use std::sync::Mutex;
 
-use portal_core::{Error, Secret};
-use sha2::{Digest as _, Sha256};
-use tauri::AppHandle;
-use tauri_plugin_clipboard_manager::ClipboardExt as _;
+use portal_core::clipboard::Clipboard;
+use portal_core::{Error, Result};
 
-/// What the app last put on the clipboard (as a digest, never the text) and the pending clear.
+/// The system clipboard. One `arboard::Clipboard` is kept for the app's life: on X11 the
+/// process that owns the selection serves it, so dropping it would drop what was copied.
 #[derive(Default)]
-pub struct ClipboardGuard {
-    ours: Mutex<Option<Owned>>,
+pub struct SystemClipboard {
+    inner: Mutex<Option<arboard::Clipboard>>,
 }
 
-struct Owned {
-    digest: [u8; 32],
-    clear: tauri::async_runtime::JoinHandle<()>,
+fn failed(error: arboard::Error) -> Error {
+    Error::Internal(format!("could not use the clipboard: {error}"))
 }
 
-fn digest(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
-}
-
-impl ClipboardGuard {
-    /// Puts `secret` on the clipboard and schedules its removal after `clear_after_seconds`.
-    pub fn copy(
-        &self,
-        app: &AppHandle,
-        secret: &Secret,
-        clear_after_seconds: u32,
-    ) -> Result<(), Error> {
-        app.clipboard()
-            .write_text(secret.expose())
-            .map_err(|e| Error::Internal(format!("could not write the clipboard: {e}")))?;
-        let handle = app.clone();
-        let clear = tauri::async_runtime::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_secs(clear_after_seconds.into())).await;
-            use tauri::Manager as _;
-            handle
-                .state::<crate::state::AppState>()
-                .clipboard
-                .clear_if_ours(&handle);
-        });
-        let previous = self.lock().replace(Owned {
-            digest: digest(secret.expose()),
-            clear,
-        });
-        if let Some(previous) = previous {
-            previous.clear.abort();
+impl SystemClipboard {
+    fn with<T>(&self, f: impl FnOnce(&mut arboard::Clipboard) -> Result<T>) -> Result<T> {
+        let mut slot = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(arboard::Clipboard::new().map_err(failed)?);
         }
-        Ok(())
+        match slot.as_mut() {
+            Some(clipboard) => f(clipboard),
+            None => Err(Error::Internal("the clipboard is not available".into())),
+        }
+    }
+}
+
+impl Clipboard for SystemClipboard {
+    fn put_secret(&self, text: &str) -> Result<()> {
+        self.with(|clipboard| {
+            let set = clipboard.set();
+            #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+            let set = {
+                use arboard::SetExtLinux as _;
+                set.exclude_from_history()
+            };
+            #[cfg(target_os = "windows")]
+            let set = {
+                use arboard::SetExtWindows as _;
+                set.exclude_from_history().exclude_from_cloud()
+            };
+            #[cfg(target_os = "macos")]
+            let set = {
+                use arboard::SetExtApple as _;
+                set.exclude_from_history()
+            };
+            set.text(text).map_err(failed)
+        })
     }
 
-    /// Empties the clipboard if it still holds the secret we put there. Returns whether it did.
-    pub fn clear_if_ours(&self, app: &AppHandle) -> bool {
-        let Some(owned) = self.lock().take() else {
-            return false;
-        };
-        owned.clear.abort();
-        let still_ours = app
-            .clipboard()
-            .read_text()
-            .is_ok_and(|text| digest(&text) == owned.digest);
-        if still_ours {
-            if let Err(error) = app.clipboard().clear() {
-                tracing::warn!(%error, "could not clear the clipboard");
-                return false;
-            }
-            tracing::info!("clipboard cleared");
-        }
-        still_ours
+    fn put_text(&self, text: &str) -> Result<()> {
+        self.with(|clipboard| clipboard.set_text(text).map_err(failed))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Owned>> {
-        self.ours.lock().unwrap_or_else(|e| e.into_inner())
+    fn text(&self) -> Option<String> {
+        self.with(|clipboard| clipboard.get_text().map_err(failed))
+            .ok()
+    }
+
+    fn clear(&self) -> Result<()> {
+        self.with(|clipboard| clipboard.clear().map_err(failed))
     }
 }

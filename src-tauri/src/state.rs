@@ -6,9 +6,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
 
 use portal_core::activity::ActionLog;
+use portal_core::clipboard::ClipboardGuard;
 use portal_core::clock::SystemClock;
+use portal_core::lock::AppLock;
 use portal_core::model::{ApiKey, KeyId};
 use portal_core::profile::{DATA_DIR_ENV, PROFILE_ENV, Profile};
 use portal_core::services::Ctx;
@@ -21,7 +24,7 @@ use tauri::{AppHandle, Manager};
 use tokio::sync::{Mutex, RwLock};
 use tracing_appender::non_blocking::WorkerGuard;
 
-use crate::clipboard::ClipboardGuard;
+use crate::clipboard::SystemClipboard;
 use crate::commands::Milestone;
 use crate::sandbox::EmbeddedSandbox;
 
@@ -43,10 +46,11 @@ pub struct AppState {
     pub actions: ActionLog,
     /// The settings, as last saved.
     pub settings: Mutex<Settings>,
-    /// What the app put on the clipboard.
+    /// What the app put on the clipboard, and the clear pending for it.
     pub clipboard: ClipboardGuard,
-    /// Locked after being idle: nothing secret is copied or shown until the password is entered.
-    pub locked: AtomicBool,
+    /// Locked after being idle: no service reads, creates or moves a secret until the password
+    /// is entered (core refuses with `locked`).
+    pub lock: AppLock,
     /// Secrets of open reveal steps, by key id, with the key: the UI shows a secret once, and
     /// copies or saves it through these without sending it back. Dropped when the step closes,
     /// on lock and on sign-out.
@@ -71,8 +75,8 @@ impl AppState {
             secrets: Secrets::keyring(&profile),
             actions: ActionLog::new(profile.data_dir()),
             settings: Mutex::new(settings),
-            clipboard: ClipboardGuard::default(),
-            locked: AtomicBool::new(false),
+            clipboard: ClipboardGuard::new(Arc::new(SystemClipboard::default())),
+            lock: AppLock::new(),
             reveals: Mutex::new(HashMap::new()),
             profile,
             sandbox,
@@ -94,12 +98,19 @@ impl AppState {
             .ok_or(Error::SessionExpired { request_id: None })
     }
 
-    /// Makes `connection` the session and unlocks the app; the session it replaces is signed out
-    /// (best effort: the old token should not outlive its use). Returns what the UI shows.
+    /// Makes `connection` the session and unlocks the app. Everything the old session held is
+    /// forgotten first (open reveals, the browser's key, running scans, our secret on the
+    /// clipboard), so nothing of one server or admin survives into the next; the session it
+    /// replaces is signed out (best effort: the old token should not outlive its use). Returns
+    /// what the UI shows.
     pub async fn start_session(&self, connection: Connection) -> SessionView {
         let view = connection.view().clone();
-        let previous = self.connection.write().await.replace(Arc::new(connection));
-        self.locked.store(false, Ordering::SeqCst);
+        let mut slot = self.connection.write().await;
+        self.forget_session_secrets().await;
+        self.clipboard.clear_if_ours();
+        let previous = slot.replace(Arc::new(connection));
+        drop(slot);
+        self.lock.unlock();
         if let Some(previous) = previous {
             let _ = previous.sign_out().await;
         }
@@ -116,13 +127,16 @@ impl AppState {
             session: &session,
             secrets: &self.secrets,
             actions: &self.actions,
+            lock: &self.lock,
             clock: &SystemClock,
         };
         f(&ctx).await
     }
 
     /// The browser for `key_id`: the one kept, or a new one opened with the stored secret.
+    /// `locked` while the app is locked (the kept one holds the key's secret).
     pub async fn browser(&self, key_id: &KeyId) -> Result<Browser, Error> {
+        self.lock.check()?;
         if let Some((kept, browser)) = self.browser.lock().await.as_ref()
             && kept == key_id
         {
@@ -151,13 +165,36 @@ impl AppState {
         id
     }
 
-    /// Passes `control` to scan `id`; a finished scan is forgotten.
-    pub async fn control_scan(&self, id: u32, control: ScanControl) {
+    /// Passes `control` to scan `id`; a finished scan is forgotten. While locked, only "cancel"
+    /// is passed on (a resumed scan would send the key again).
+    pub async fn control_scan(&self, id: u32, control: ScanControl) -> Result<(), Error> {
+        if control != ScanControl::Cancel {
+            self.lock.check()?;
+        }
         let mut scans = self.scans.lock().await;
         scans.retain(|_, handle| !handle.is_finished());
         if let Some(handle) = scans.get(&id) {
             handle.send(control);
         }
+        Ok(())
+    }
+
+    /// Locks the app: the clipboard is cleared if it holds our secret, and open reveals, the
+    /// browser's key and running scans are forgotten; secret-bearing services refuse until a
+    /// new session starts ([`AppState::start_session`]).
+    pub async fn lock_now(&self) {
+        self.lock.lock();
+        self.forget_session_secrets().await;
+        self.clipboard.clear_if_ours();
+    }
+
+    /// Copies `secret` and clears it after the configured time; returns that time.
+    pub async fn copy_secret(&self, secret: &Secret) -> Result<u32, Error> {
+        self.lock.check()?;
+        let seconds = self.settings.lock().await.clipboard_clear_seconds;
+        self.clipboard
+            .copy_secret(secret, Duration::from_secs(seconds.into()))?;
+        Ok(seconds)
     }
 
     /// Forgets what the session held: open reveals, the browser's key and running scans.
@@ -179,7 +216,7 @@ impl AppState {
 
     /// The key and secret of an open reveal step (refused while locked).
     pub async fn reveal(&self, key_id: &KeyId) -> Result<(ApiKey, Secret), Error> {
-        self.unlocked()?;
+        self.lock.check()?;
         self.reveals
             .lock()
             .await
@@ -196,15 +233,6 @@ impl AppState {
     /// The secret of an open reveal step.
     pub async fn revealed(&self, key_id: &KeyId) -> Result<Secret, Error> {
         Ok(self.reveal(key_id).await?.1)
-    }
-
-    /// `locked` when the app is locked.
-    pub fn unlocked(&self) -> Result<(), Error> {
-        if self.locked.load(Ordering::SeqCst) {
-            Err(Error::Locked)
-        } else {
-            Ok(())
-        }
     }
 
     /// Marks a milestone; true only the first time.

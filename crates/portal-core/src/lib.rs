@@ -16,13 +16,17 @@
 //! - [`profile`]: the namespace that keeps test and dev runs away from a user's real data.
 //! - [`store`]: where secrets are kept: the OS keyring, or memory in tests ([`store::Secrets`]).
 //! - [`activity`]: the local, append-only log of actions taken in the app (never a secret).
+//! - [`clipboard`]: what the app copies and when it clears it ([`clipboard::ClipboardGuard`]).
 //! - [`export`]: domains as CSV.
+//! - [`lock`]: the app lock that secret-bearing services ask first ([`lock::AppLock`]).
 
 pub mod activity;
 pub mod api;
+pub mod clipboard;
 pub mod clock;
 pub mod error;
 pub mod export;
+pub mod lock;
 pub mod model;
 pub mod profile;
 pub mod secret;

@@ -61,6 +61,16 @@ impl Profile {
         &self.data_dir
     }
 
+    /// Creates the data directory owner-only and takes the group and other bits off everything
+    /// already under it (directories `0700`, files `0600`), so what an older version or a loose
+    /// umask wrote is private too. The shell also sets the process umask to `077`, so files
+    /// made later (the sandbox's database and its `-wal`, logs, settings) are born `0600`.
+    #[cfg(unix)]
+    pub fn secure_data_dir(&self) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.data_dir)?;
+        owner_only(&self.data_dir)
+    }
+
     /// Where log files go.
     pub fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
@@ -76,9 +86,59 @@ impl Profile {
     }
 }
 
+/// `path` and everything under it: group and other bits off. Symbolic links are not followed.
+#[cfg(unix)]
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let mode = meta.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            owner_only(&entry?.path())?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_directory_and_everything_in_it_become_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let root = tempfile::tempdir().expect("temp dir");
+        let data = root.path().join("data");
+        std::fs::create_dir_all(data.join("sandbox")).expect("dirs");
+        std::fs::write(data.join("sandbox/sandbox.sqlite-wal"), b"x").expect("file");
+        std::fs::write(data.join("settings.json"), b"{}").expect("file");
+        for (path, mode) in [
+            (data.clone(), 0o755),
+            (data.join("sandbox"), 0o775),
+            (data.join("sandbox/sandbox.sqlite-wal"), 0o644),
+            (data.join("settings.json"), 0o666),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        }
+        let profile = Profile::new(ID, None, root.path(), Some(data.clone())).expect("valid");
+        profile.secure_data_dir().expect("secured");
+        for (path, want) in [
+            (data.clone(), 0o700),
+            (data.join("sandbox"), 0o700),
+            (data.join("sandbox/sandbox.sqlite-wal"), 0o600),
+            (data.join("settings.json"), 0o600),
+        ] {
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, want, "{}", path.display());
+        }
+    }
 
     const ID: &str = "com.partnerportal.desktop";
 

@@ -80,7 +80,8 @@ pub async fn scan_domains(
     Ok(id)
 }
 
-/// Pauses, resumes (also after a failure) or cancels a scan. A finished scan is not an error.
+/// Pauses, resumes (also after a failure) or cancels a scan. A finished scan is not an error;
+/// while locked only "cancel" is taken (`locked` otherwise).
 #[tauri::command]
 #[specta::specta]
 pub async fn control_scan(
@@ -88,8 +89,7 @@ pub async fn control_scan(
     scan_id: u32,
     control: ScanControl,
 ) -> Answer<()> {
-    state.control_scan(scan_id, control).await;
-    Ok(())
+    Ok(state.control_scan(scan_id, control).await?)
 }
 
 /// Counts by status, category and provider for `filter` from `GET /domains/stats`; `null` when

@@ -12,7 +12,7 @@ use portal_core::services::keys::{
 };
 use serde::Deserialize;
 use specta::Type;
-use tauri::{AppHandle, State};
+use tauri::State;
 
 use super::Answer;
 use crate::state::AppState;
@@ -120,15 +120,11 @@ pub async fn revoke_key(state: State<'_, AppState>, key_id: KeyId) -> Answer<Api
 /// "This key leaked": replacement made and stored, old key revoked, clipboard cleared.
 #[tauri::command]
 #[specta::specta]
-pub async fn key_leaked(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    key_id: KeyId,
-) -> Answer<Rotated> {
+pub async fn key_leaked(state: State<'_, AppState>, key_id: KeyId) -> Answer<Rotated> {
     let rotated = state
         .with_ctx(async |ctx| keys::key_leaked(ctx, &key_id).await)
         .await?;
-    state.clipboard.clear_if_ours(&app);
+    state.clipboard.clear_if_ours();
     state
         .keep_reveal(&rotated.key, rotated.reveal.secret())
         .await;

@@ -8,7 +8,7 @@ use portal_core::services::{activity, keys};
 use portal_core::{Error, Secret};
 use serde::Serialize;
 use specta::Type;
-use tauri::{AppHandle, State};
+use tauri::State;
 
 use super::Answer;
 use crate::state::AppState;
@@ -23,13 +23,9 @@ pub struct CopyReceipt {
 /// Copies the secret of an open reveal step.
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_revealed(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    key_id: KeyId,
-) -> Answer<CopyReceipt> {
+pub async fn copy_revealed(state: State<'_, AppState>, key_id: KeyId) -> Answer<CopyReceipt> {
     let secret = state.revealed(&key_id).await?;
-    let receipt = copy(&app, &state, &secret).await?;
+    let receipt = copy(&state, &secret).await?;
     state
         .with_ctx(async |ctx| {
             activity::record(
@@ -47,16 +43,11 @@ pub async fn copy_revealed(
 /// Copies a key's secret from the keyring.
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_stored_secret(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    key_id: KeyId,
-) -> Answer<CopyReceipt> {
-    state.unlocked()?;
+pub async fn copy_stored_secret(state: State<'_, AppState>, key_id: KeyId) -> Answer<CopyReceipt> {
     let secret = state
         .with_ctx(async |ctx| keys::copy_secret(ctx, &key_id).await)
         .await?;
-    Ok(copy(&app, &state, &secret).await?)
+    Ok(copy(&state, &secret).await?)
 }
 
 /// Saves the secret of an open reveal step to the keyring (the toggle turned on, or a retry
@@ -89,31 +80,24 @@ pub async fn close_reveal(state: State<'_, AppState>, key_id: KeyId) -> Answer<(
 }
 
 /// Copies text that is not a secret (a request id, a key id): JavaScript has no clipboard access,
-/// so even this goes through Rust. Not cleared later.
+/// so even this goes through Rust. Not marked, not cleared later; text that looks like a secret
+/// is refused.
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_text(app: AppHandle, text: String) -> Answer<()> {
-    use tauri_plugin_clipboard_manager::ClipboardExt as _;
-    if text.starts_with("pk_") || text.starts_with("ps_") {
-        return Err(Error::invalid("text", "Secrets are copied with their own button").into());
-    }
-    app.clipboard()
-        .write_text(text)
-        .map_err(|e| Error::Internal(format!("could not write the clipboard: {e}")))?;
-    Ok(())
+pub async fn copy_text(state: State<'_, AppState>, text: String) -> Answer<()> {
+    Ok(state.clipboard.copy_text(&text)?)
 }
 
 /// Empties the clipboard if it still holds a secret the app put there.
 #[tauri::command]
 #[specta::specta]
-pub async fn clear_clipboard(app: AppHandle, state: State<'_, AppState>) -> Answer<bool> {
-    Ok(state.clipboard.clear_if_ours(&app))
+pub async fn clear_clipboard(state: State<'_, AppState>) -> Answer<bool> {
+    Ok(state.clipboard.clear_if_ours())
 }
 
-async fn copy(app: &AppHandle, state: &AppState, secret: &Secret) -> Result<CopyReceipt, Error> {
-    let seconds = state.settings.lock().await.clipboard_clear_seconds;
-    state.clipboard.copy(app, secret, seconds)?;
+async fn copy(state: &AppState, secret: &Secret) -> Result<CopyReceipt, Error> {
+    let clear_after_seconds = state.copy_secret(secret).await?;
     Ok(CopyReceipt {
-        clear_after_seconds: seconds,
+        clear_after_seconds,
     })
 }

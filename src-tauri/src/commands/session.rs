@@ -1,7 +1,5 @@
 //! Signing in and out, and the app lock.
 
-use std::sync::atomic::Ordering;
-
 use portal_core::server::{ServerConfig, ServerKind};
 use portal_core::services::session::{self, Credentials, SessionView};
 use portal_core::{Error, ErrorCode, IpcError, Secret};
@@ -70,7 +68,7 @@ async fn sandbox_server(state: &AppState) -> Result<ServerConfig, IpcError> {
 /// server cannot be reached, the session is kept so the user can retry.
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
+pub async fn sign_out(state: State<'_, AppState>) -> Answer<()> {
     let mut slot = state.connection.write().await;
     let Some(connection) = slot.as_ref() else {
         return Ok(());
@@ -79,7 +77,7 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Answer<()> 
         Ok(()) => {
             *slot = None;
             state.forget_session_secrets().await;
-            state.clipboard.clear_if_ours(&app);
+            state.clipboard.clear_if_ours();
             Ok(())
         }
         Err(error) => {
@@ -105,13 +103,12 @@ pub async fn current_session(app: AppHandle) -> Option<SessionView> {
 }
 
 /// Locks the app (the UI calls it after the idle time): the clipboard is cleared if it holds
-/// our secret, open reveals are forgotten, and nothing secret is copied until [`unlock_app`].
+/// our secret, open reveals, the browser's key and scans are forgotten, and nothing that reads,
+/// creates or moves a secret runs until [`unlock_app`].
 #[tauri::command]
 #[specta::specta]
-pub async fn lock_app(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
-    state.locked.store(true, Ordering::SeqCst);
-    state.reveals.lock().await.clear();
-    state.clipboard.clear_if_ours(&app);
+pub async fn lock_app(state: State<'_, AppState>) -> Answer<()> {
+    state.lock_now().await;
     tracing::info!("app locked");
     Ok(())
 }

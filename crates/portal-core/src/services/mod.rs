@@ -14,13 +14,14 @@ use crate::activity::{Action, ActionEntry, ActionLog};
 use crate::api::Client;
 use crate::clock::Clock;
 use crate::error::Result;
+use crate::lock::AppLock;
 use crate::model::{ApiKey, KeyId, Timestamp};
 use crate::secret::Secret;
 use crate::store::Secrets;
 use session::Connection;
 
-/// What the signed-in services work with: the session, the secret store, the local action log
-/// and the clock. Built by the caller for each action; holds only references.
+/// What the signed-in services work with: the session, the secret store, the local action log,
+/// the app lock and the clock. Built by the caller for each action; holds only references.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     /// The signed-in session.
@@ -29,6 +30,8 @@ pub struct Ctx<'a> {
     pub secrets: &'a Secrets,
     /// The local log of actions.
     pub actions: &'a ActionLog,
+    /// The app lock: services that read, create or move a secret refuse while it is locked.
+    pub lock: &'a AppLock,
     /// Now.
     pub clock: &'a dyn Clock,
 }
@@ -42,6 +45,12 @@ impl std::fmt::Debug for Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// `locked` while the app is locked: called first by every service that reads a secret
+    /// from the keyring, makes a new one or hands one on, so nothing is sent.
+    fn unlocked(&self) -> Result<()> {
+        self.lock.check()
+    }
+
     /// The client and token, or `session_expired` without a request.
     fn live(&self) -> Result<(&Client, &Secret)> {
         self.session.live(self.clock.now())

@@ -8,6 +8,7 @@ use futures_util::TryStreamExt as _;
 use portal_core::activity::{Action, ActionLog};
 use portal_core::api::portal::NewKey;
 use portal_core::clock::{Clock, FixedClock, SystemClock};
+use portal_core::lock::AppLock;
 use portal_core::model::{
     DomainCategory, DomainFilter, DomainStatus, Environment, KeyId, KeyStatus, Preset, UsageWindow,
 };
@@ -26,6 +27,7 @@ struct World {
     memory: Arc<MemoryStore>,
     secrets: Secrets,
     actions: ActionLog,
+    lock: AppLock,
     _dir: tempfile::TempDir,
 }
 
@@ -54,6 +56,7 @@ impl World {
             secrets: Secrets::new(memory.clone()),
             memory,
             actions: ActionLog::new(dir.path()),
+            lock: AppLock::new(),
             _dir: dir,
         }
     }
@@ -63,6 +66,7 @@ impl World {
             session: &self.session,
             secrets: &self.secrets,
             actions: &self.actions,
+            lock: &self.lock,
             clock,
         }
     }
@@ -622,4 +626,78 @@ async fn a_browsing_key_is_read_only_stored_and_opens_a_browser() {
         KeyStatus::Revoked,
         "no active browsing key is left without its secret"
     );
+}
+
+#[tokio::test]
+async fn a_locked_app_reads_creates_and_moves_no_secret_and_sends_nothing() {
+    let world = World::new().await;
+    let ctx = world.ctx(&SystemClock);
+    let created = keys::create(&ctx, new_key("locked out", Preset::Full), true)
+        .await
+        .expect("created while unlocked");
+    let id = created.key.id.clone();
+    let secret = revealed(&created.reveal);
+    world.lock.lock();
+    let client = world.session.client();
+    client.clear_request_log();
+
+    let results: Vec<(&str, portal_core::Result<()>)> = vec![
+        (
+            "create",
+            keys::create(&ctx, new_key("while locked", Preset::Read), true)
+                .await
+                .map(drop),
+        ),
+        (
+            "create_browsing_key",
+            keys::create_browsing_key(&ctx, Environment::Test)
+                .await
+                .map(drop),
+        ),
+        (
+            "add_existing",
+            keys::add_existing(&ctx, secret.clone()).await.map(drop),
+        ),
+        ("verify", keys::verify(&ctx, &id).await.map(drop)),
+        ("copy_secret", keys::copy_secret(&ctx, &id).await.map(drop)),
+        (
+            "save_secret",
+            keys::save_secret(&ctx, &created.key, &secret).await,
+        ),
+        (
+            "rotate",
+            keys::rotate(&ctx, &id, OldKey::KeepUntilRevoked, true)
+                .await
+                .map(drop),
+        ),
+        ("key_leaked", keys::key_leaked(&ctx, &id).await.map(drop)),
+        (
+            "customers",
+            keys::customers(&ctx, &Environment::Test, "a", 5)
+                .await
+                .map(drop),
+        ),
+        (
+            "open_stored (scans, stats, availability, forwarding)",
+            domains::open_stored(&ctx, &id).await.map(drop),
+        ),
+    ];
+    for (name, result) in results {
+        let error = result.expect_err(name);
+        assert_eq!(
+            error.code(),
+            ErrorCode::Locked,
+            "{name} refuses while locked"
+        );
+    }
+    assert_eq!(
+        client.request_log().len(),
+        0,
+        "nothing was sent while locked"
+    );
+
+    world.lock.unlock();
+    keys::verify(&ctx, &id)
+        .await
+        .expect("works again once unlocked");
 }

@@ -100,6 +100,7 @@ pub async fn list(ctx: &Ctx<'_>, filter: &KeyFilter) -> Result<Vec<KeyView>> {
 /// Creates a key. The label is checked here first (1 to 64 characters after trimming, no
 /// control characters); the server checks the rest. With `save`, the secret is stored at once.
 pub async fn create(ctx: &Ctx<'_>, mut new: NewKey, save: bool) -> Result<Created> {
+    ctx.unlocked()?;
     new.label = check_label(&new.label)?;
     let (client, token) = ctx.live()?;
     let reply = client.create_key(token, &new).await?;
@@ -127,6 +128,7 @@ pub const BROWSING_LABEL: &str = "Domain browsing";
 /// without revealing it: the browser is its only user. When the keyring refuses the secret, the
 /// key (which nobody could use) is revoked and the keyring's error returned.
 pub async fn create_browsing_key(ctx: &Ctx<'_>, environment: Environment) -> Result<KeyView> {
+    ctx.unlocked()?;
     let mut attempt = 1;
     let created = loop {
         let label = match attempt {
@@ -168,6 +170,7 @@ fn is_label_taken(error: &Error) -> bool {
 /// Adds a key made elsewhere: checks the pasted text locally, verifies it with `GET /me`,
 /// finds it among the signed-in partner's keys and stores its secret.
 pub async fn add_existing(ctx: &Ctx<'_>, pasted: Secret) -> Result<KeyView> {
+    ctx.unlocked()?;
     let (secret, environment) = parse_partner_key(pasted)?;
     let (client, _) = ctx.live()?;
     let me = client.me(&secret).await?;
@@ -240,6 +243,7 @@ pub async fn get(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<KeyView> {
 /// Saves a just-revealed secret to the keyring (the reveal step's "Save" toggle, or a retry
 /// after a locked keyring).
 pub async fn save_secret(ctx: &Ctx<'_>, key: &ApiKey, secret: &Secret) -> Result<()> {
+    ctx.unlocked()?;
     ctx.secrets.set(&ctx.slot(key), secret).await?;
     ctx.record(Action::Stored, Some(key), None, None);
     Ok(())
@@ -264,6 +268,7 @@ pub async fn customers(
     query: &str,
     limit: usize,
 ) -> Result<Vec<crate::model::User>> {
+    ctx.unlocked()?;
     use crate::model::{ScopeKind, UserFilter, UserStatus};
     let (client, _) = ctx.live()?;
     let wanted = KeyFilter {
@@ -326,8 +331,9 @@ pub(super) async fn stored_ids(ctx: &Ctx<'_>) -> Result<HashSet<KeyId>> {
     Ok(slots.into_iter().map(|slot| slot.key_id).collect())
 }
 
-/// The stored secret of `key_id`, or `secret_not_stored`.
+/// The stored secret of `key_id`, or `secret_not_stored`; `locked` while the app is locked.
 pub async fn stored_secret(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Secret> {
+    ctx.unlocked()?;
     let slot = ctx
         .secrets
         .list(&ctx.store_name())

@@ -56,6 +56,7 @@ pub struct Rotated {
 /// one stays stored until the old key is revoked (at once with [`OldKey::RevokeNow`]) or
 /// [`reconcile`] finds it expired.
 pub async fn rotate(ctx: &Ctx<'_>, key_id: &KeyId, old: OldKey, save: bool) -> Result<Rotated> {
+    ctx.unlocked()?;
     let (client, token) = ctx.live()?;
     let reply = client.rotate_key(token, key_id, old.seconds()).await?;
     let rotated = reply.data;
@@ -101,6 +102,7 @@ pub async fn revoke(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<ApiKey> {
 /// "This key leaked": a replacement is made and stored, the old key is revoked at once and its
 /// stored secret removed, and the incident is recorded. (The app clears the clipboard too.)
 pub async fn key_leaked(ctx: &Ctx<'_>, key_id: &KeyId) -> Result<Rotated> {
+    ctx.unlocked()?;
     let rotated = rotate(ctx, key_id, OldKey::RevokeNow, true).await?;
     ctx.record(
         Action::Leaked,
