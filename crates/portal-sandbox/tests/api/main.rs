@@ -1,6 +1,7 @@
 //! The sandbox through its router (no socket), checked against API.md: one test binary, one
 //! module per area.
 
+mod addressing;
 mod audit;
 mod crash;
 mod domains;
