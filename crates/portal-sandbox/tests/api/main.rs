@@ -12,6 +12,7 @@ mod order;
 mod partner_auth;
 mod seed;
 mod sessions;
+mod sign_in_load;
 mod storage;
 mod support;
 mod users;
