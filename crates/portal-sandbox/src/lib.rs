@@ -22,6 +22,7 @@ pub mod limit;
 mod list;
 mod openapi;
 pub mod page;
+mod passwords;
 mod query;
 mod request_id;
 mod routes;
@@ -84,6 +85,7 @@ pub struct AppState {
     usage: Arc<usage::UsageBuffer>,
     key_cache: Arc<key_cache::KeyCache>,
     listening: Arc<addressing::Listening>,
+    passwords: Arc<passwords::PasswordGate>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -111,6 +113,7 @@ impl AppState {
             usage: Arc::default(),
             key_cache: Arc::default(),
             listening: Arc::new(addressing::Listening::new(listening)),
+            passwords: Arc::new(passwords::PasswordGate::new()?),
         })
     }
 

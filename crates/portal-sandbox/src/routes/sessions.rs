@@ -4,7 +4,9 @@
 //! is verified against a dummy hash). Five failures for one email within 15 minutes → 429 until
 //! the oldest failure leaves the window; a success clears the count. An attempt is counted as a
 //! failure from the moment it starts (checked and counted in one transaction) until it succeeds,
-//! so guesses sent in parallel get no more tries than guesses sent one after another.
+//! so guesses sent in parallel get no more tries than guesses sent one after another. Passwords
+//! are verified a few at a time ([`crate::passwords`]); past its queue a sign-in is 429 at once,
+//! and not counted.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,13 +18,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::AdminSession;
-use crate::crypto::{digest, dummy_hash, random_hex32, verify_password};
+use crate::crypto::{digest, random_hex32};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::query::NoQuery;
 use crate::request_id::RequestId;
 use crate::wire::{Data, ErrorEnvelope, PartnerRef};
-use crate::{AppState, audit, new_id, rfc3339};
+use crate::{AppState, audit, new_id, passwords, rfc3339};
 
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
@@ -91,7 +93,7 @@ struct AdminRow {
         (status = 201, description = "Signed in", body = Data<SessionCreated>),
         (status = 400, description = "Malformed body", body = ErrorEnvelope),
         (status = 401, description = "Wrong email or password", body = ErrorEnvelope),
-        (status = 429, description = "Too many failed sign-ins for this email", body = ErrorEnvelope),
+        (status = 429, description = "Too many failed sign-ins for this email, or too many being checked at once", body = ErrorEnvelope),
     )
 )]
 async fn create(
@@ -112,7 +114,7 @@ async fn create(
     // Check and count in one transaction: the attempt is counted as a failure before its password
     // is verified, so guesses sent in parallel cannot all read the same count.
     let lookup_email = email.clone();
-    let (admin, _attempt) = match state
+    let (admin, attempt) = match state
         .db
         .call(move |conn| reserve_attempt(conn, &lookup_email, now))
         .await?
@@ -127,14 +129,19 @@ async fn create(
         }
     };
 
-    // Argon2 is CPU-bound: verify off the async threads.
-    let password = body.password;
-    let hash = admin
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    // Argon2 is CPU-bound and takes ~19 MiB: verify off the async threads, a few at a time. When
+    // too many are waiting, nothing is checked and the attempt is not counted.
+    let hash = admin.as_ref().map(|a| a.password_hash.clone());
+    let Some(verified) = state.passwords.verify(body.password, hash).await? else {
+        state
+            .db
+            .call(move |conn| {
+                conn.execute("DELETE FROM sign_in_failures WHERE rowid = ?1", [attempt])?;
+                Ok(())
+            })
+            .await?;
+        return Err(passwords::busy());
+    };
 
     match admin {
         Some(admin) if verified => {
