@@ -5,9 +5,11 @@
 //! it standalone. Tests drive [`router`] with `tower::ServiceExt::oneshot` (no socket) or
 //! [`spawn`] a real server.
 //!
-//! Invariants: it binds loopback only; no secret or token is ever written to the database, a log
-//! line or an error message (only SHA-256 digests and Argon2id hashes are stored); every response
-//! carries `Peeker-Request-Id`; every error is the API's envelope.
+//! Invariants: it binds loopback only and answers only requests addressed to its listening
+//! address from its own origin (403 otherwise, so web pages in the user's browser cannot use it);
+//! no secret or token is ever written to the database, a log line or an error message (only
+//! SHA-256 digests and Argon2id hashes are stored); every response carries `Peeker-Request-Id`;
+//! every error is the API's envelope.
 
 mod addressing;
 mod audit;
