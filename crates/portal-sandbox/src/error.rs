@@ -62,6 +62,11 @@ impl ApiError {
         )
     }
 
+    /// 403 `forbidden` for a request the sandbox does not answer at all (`message` says why).
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)

@@ -5,10 +5,13 @@
 //! it standalone. Tests drive [`router`] with `tower::ServiceExt::oneshot` (no socket) or
 //! [`spawn`] a real server.
 //!
-//! Invariants: it binds loopback only; no secret or token is ever written to the database, a log
-//! line or an error message (only SHA-256 digests and Argon2id hashes are stored); every response
-//! carries `Peeker-Request-Id`; every error is the API's envelope.
+//! Invariants: it binds loopback only and answers only requests addressed to its listening
+//! address from its own origin (403 otherwise, so web pages in the user's browser cannot use it);
+//! no secret or token is ever written to the database, a log line or an error message (only
+//! SHA-256 digests and Argon2id hashes are stored); every response carries `Peeker-Request-Id`;
+//! every error is the API's envelope.
 
+mod addressing;
 mod audit;
 mod auth;
 pub mod crypto;
@@ -21,6 +24,7 @@ pub mod limit;
 mod list;
 mod openapi;
 pub mod page;
+mod passwords;
 mod query;
 mod request_id;
 mod routes;
@@ -36,7 +40,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
-use axum::middleware::{from_fn, map_response};
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::routing::get;
 use rusqlite::OptionalExtension;
 use time::OffsetDateTime;
@@ -82,6 +86,8 @@ pub struct AppState {
     page_key: PageKey,
     usage: Arc<usage::UsageBuffer>,
     key_cache: Arc<key_cache::KeyCache>,
+    listening: Arc<addressing::Listening>,
+    passwords: Arc<passwords::PasswordGate>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -91,9 +97,15 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State over an open (prepared) database, a clock and a rate limiter. Reads the page-token
-    /// key from the database, creating it on first use.
-    pub fn new(db: Db, clock: Arc<dyn Clock>, limiter: RateLimiter) -> anyhow::Result<Self> {
+    /// State over an open (prepared) database, a clock and a rate limiter, for a server listening
+    /// on `listening`: only requests addressed to that address (or `localhost` on its port) are
+    /// answered. Reads the page-token key from the database, creating it on first use.
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        limiter: RateLimiter,
+        listening: SocketAddr,
+    ) -> anyhow::Result<Self> {
         let page_key = db.blocking(store::page_key)??;
         Ok(Self {
             db,
@@ -102,6 +114,8 @@ impl AppState {
             page_key,
             usage: Arc::default(),
             key_cache: Arc::default(),
+            listening: Arc::new(addressing::Listening::new(listening)),
+            passwords: Arc::new(passwords::PasswordGate::new()?),
         })
     }
 
@@ -122,8 +136,11 @@ impl AppState {
 }
 
 /// The whole API as one router: `/api/portal/v1/…` and `/api/partner/v1/…`, with request ids,
-/// tracing, the body limit and envelopes for the framework's own errors.
+/// tracing, the body limit and envelopes for the framework's own errors. Before anything else it
+/// refuses (403) a request not addressed to the state's listening address or sent from another
+/// origin (see `addressing`), `/openapi.json` included.
 pub fn router(state: AppState) -> Router {
+    let listening = Arc::clone(&state.listening);
     let (routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/portal/v1", routes::portal())
         .nest("/api/partner/v1", routes::partner())
@@ -141,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(from_fn(extract::measure_body))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(from_fn_with_state(listening, addressing::check))
         .layer(map_response(error::envelope_framework_errors))
         .layer(from_fn(request_id::assign))
         .layer(TraceLayer::new_for_http())
@@ -261,7 +279,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<Sandbox> {
 
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(db, clock, limiter)?;
+    let state = AppState::new(db, clock, limiter, addr)?;
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

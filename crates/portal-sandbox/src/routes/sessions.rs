@@ -2,25 +2,29 @@
 //!
 //! Wrong email and wrong password get the same 401 body and cost the same time (an unknown email
 //! is verified against a dummy hash). Five failures for one email within 15 minutes → 429 until
-//! the oldest failure leaves the window; a success clears the count.
+//! the oldest failure leaves the window; a success clears the count. An attempt is counted as a
+//! failure from the moment it starts (checked and counted in one transaction) until it succeeds,
+//! so guesses sent in parallel get no more tries than guesses sent one after another. Passwords
+//! are verified a few at a time ([`crate::passwords`]); past its queue a sign-in is 429 at once,
+//! and not counted.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::AdminSession;
-use crate::crypto::{digest, dummy_hash, random_hex32, verify_password};
+use crate::crypto::{digest, random_hex32};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::query::NoQuery;
 use crate::request_id::RequestId;
 use crate::wire::{Data, ErrorEnvelope, PartnerRef};
-use crate::{AppState, audit, new_id, rfc3339};
+use crate::{AppState, audit, new_id, passwords, rfc3339};
 
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
@@ -89,7 +93,7 @@ struct AdminRow {
         (status = 201, description = "Signed in", body = Data<SessionCreated>),
         (status = 400, description = "Malformed body", body = ErrorEnvelope),
         (status = 401, description = "Wrong email or password", body = ErrorEnvelope),
-        (status = 429, description = "Too many failed sign-ins for this email", body = ErrorEnvelope),
+        (status = 429, description = "Too many failed sign-ins for this email, or too many being checked at once", body = ErrorEnvelope),
     )
 )]
 async fn create(
@@ -107,53 +111,37 @@ async fn create(
     }
     let now = state.now_unix();
 
+    // Check and count in one transaction: the attempt is counted as a failure before its password
+    // is verified, so guesses sent in parallel cannot all read the same count.
     let lookup_email = email.clone();
-    let (failures, oldest, admin) = state
+    let (admin, attempt) = match state
         .db
-        .call(move |conn| {
-            let since = now - FAILURE_WINDOW_SECONDS;
-            let (failures, oldest): (i64, Option<i64>) = conn.query_row(
-                "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE email = ?1 AND at > ?2",
-                params![lookup_email, since],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let admin = conn
-                .query_row(
-                    "SELECT a.id, a.partner_id, a.email, a.name, a.password_hash, p.name
-                     FROM admins a JOIN partners p ON p.id = a.partner_id WHERE a.email = ?1",
-                    [&lookup_email],
-                    |r| {
-                        Ok(AdminRow {
-                            id: r.get(0)?,
-                            partner_id: r.get(1)?,
-                            email: r.get(2)?,
-                            name: r.get(3)?,
-                            password_hash: r.get(4)?,
-                            partner_name: r.get(5)?,
-                        })
-                    },
-                )
-                .optional()?;
-            Ok((failures, oldest, admin))
-        })
-        .await?;
+        .call(move |conn| reserve_attempt(conn, &lookup_email, now))
+        .await?
+    {
+        Attempt::Reserved { admin, id } => (admin, id),
+        Attempt::Throttled { oldest } => {
+            let retry = oldest.map_or(1, |t| t + FAILURE_WINDOW_SECONDS - now);
+            return Err(ApiError::rate_limited(
+                "Too many failed sign-ins for this email; wait before trying again",
+                u64::try_from(retry).unwrap_or(1),
+            ));
+        }
+    };
 
-    if failures >= MAX_FAILURES {
-        let retry = oldest.map_or(1, |t| t + FAILURE_WINDOW_SECONDS - now);
-        return Err(ApiError::rate_limited(
-            "Too many failed sign-ins for this email; wait before trying again",
-            u64::try_from(retry).unwrap_or(1),
-        ));
-    }
-
-    // Argon2 is CPU-bound: verify off the async threads.
-    let password = body.password;
-    let hash = admin
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    // Argon2 is CPU-bound and takes ~19 MiB: verify off the async threads, a few at a time. When
+    // too many are waiting, nothing is checked and the attempt is not counted.
+    let hash = admin.as_ref().map(|a| a.password_hash.clone());
+    let Some(verified) = state.passwords.verify(body.password, hash).await? else {
+        state
+            .db
+            .call(move |conn| {
+                conn.execute("DELETE FROM sign_in_failures WHERE rowid = ?1", [attempt])?;
+                Ok(())
+            })
+            .await?;
+        return Err(passwords::busy());
+    };
 
     match admin {
         Some(admin) if verified => {
@@ -206,35 +194,76 @@ async fn create(
             };
             Ok((StatusCode::CREATED, Json(Data::new(created))))
         }
-        admin => {
+        // The attempt was counted as a failure when it was reserved; it stays one.
+        Some(admin) => {
             state
                 .db
                 .call(move |conn| {
-                    let tx = conn.transaction()?;
-                    tx.execute(
-                        "INSERT INTO sign_in_failures (email, at) VALUES (?1, ?2)",
-                        params![email, now],
+                    audit::record(
+                        conn,
+                        &audit::Event {
+                            partner_id: &admin.partner_id,
+                            kind: "session.failed",
+                            actor: None,
+                            api_key_id: None,
+                            at: now,
+                            request_id: Some(&request_id),
+                        },
                     )?;
-                    if let Some(admin) = &admin {
-                        audit::record(
-                            &tx,
-                            &audit::Event {
-                                partner_id: &admin.partner_id,
-                                kind: "session.failed",
-                                actor: None,
-                                api_key_id: None,
-                                at: now,
-                                request_id: Some(&request_id),
-                            },
-                        )?;
-                    }
-                    tx.commit()?;
                     Ok(())
                 })
                 .await?;
             Err(ApiError::unauthorized("Email or password is incorrect"))
         }
+        None => Err(ApiError::unauthorized("Email or password is incorrect")),
     }
+}
+
+/// What [`reserve_attempt`] found.
+enum Attempt {
+    /// The attempt is counted (as a failure, row `id` of `sign_in_failures`) and may be verified;
+    /// `admin` is the account with that email, if any.
+    Reserved { admin: Option<AdminRow>, id: i64 },
+    /// [`MAX_FAILURES`] already within the window; `oldest` is the first of them.
+    Throttled { oldest: Option<i64> },
+}
+
+/// Checks the failure count of `email` and, below the limit, counts this attempt, in one
+/// transaction on the one writing connection (so two attempts never read the same count).
+fn reserve_attempt(conn: &mut Connection, email: &str, now: i64) -> ApiResult<Attempt> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (failures, oldest): (i64, Option<i64>) = tx.query_row(
+        "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE email = ?1 AND at > ?2",
+        params![email, now - FAILURE_WINDOW_SECONDS],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if failures >= MAX_FAILURES {
+        return Ok(Attempt::Throttled { oldest });
+    }
+    tx.execute(
+        "INSERT INTO sign_in_failures (email, at) VALUES (?1, ?2)",
+        params![email, now],
+    )?;
+    let id = tx.last_insert_rowid();
+    let admin = tx
+        .query_row(
+            "SELECT a.id, a.partner_id, a.email, a.name, a.password_hash, p.name
+             FROM admins a JOIN partners p ON p.id = a.partner_id WHERE a.email = ?1",
+            [email],
+            |r| {
+                Ok(AdminRow {
+                    id: r.get(0)?,
+                    partner_id: r.get(1)?,
+                    email: r.get(2)?,
+                    name: r.get(3)?,
+                    password_hash: r.get(4)?,
+                    partner_name: r.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    tx.commit()?;
+    Ok(Attempt::Reserved { admin, id })
 }
 
 /// Signs out: the token stops working at once.

@@ -234,7 +234,7 @@ async fn pages_cover_every_event_once() {
         );
         next = answer.body["links"]["next"]
             .as_str()
-            .map(|u| u.replace("http://127.0.0.1", ""));
+            .map(|u| u.replace(&format!("http://{AUTHORITY}"), ""));
         assert!(seen.len() <= all.len(), "paging must end");
     }
     assert_eq!(seen, all, "the pages hold every event once, in order");

@@ -59,7 +59,9 @@ async fn every_auth_failure_on_the_partner_api_is_the_same_401() {
     ];
     let mut bodies = Vec::new();
     for values in headers {
-        let mut request = Request::builder().uri("/api/partner/v1/me");
+        let mut request = Request::builder()
+            .uri("/api/partner/v1/me")
+            .header(header::HOST, AUTHORITY);
         for value in &values {
             request = request.header(header::AUTHORIZATION, value);
         }

@@ -16,6 +16,8 @@ use tower::ServiceExt;
 
 pub const EMAIL: &str = "admin@acme.example";
 pub const PASSWORD: &str = "correct horse battery";
+/// The address the test router is told it listens on (the `Host` its requests carry).
+pub const AUTHORITY: &str = "127.0.0.1:4010";
 
 /// A clock the test moves by hand.
 #[derive(Clone)]
@@ -52,7 +54,9 @@ pub fn sandbox_over((db, _fresh): (Db, bool)) -> Sandbox {
     prepare_database(&db, 7, domains, EMAIL, PASSWORD).expect("seeded");
     let clock = ManualClock(Arc::new(Mutex::new(datetime!(2026-11-20 10:00 UTC))));
     let (limiter, rate_clock) = RateLimiter::with_fake_clock(600);
-    let state = AppState::new(db.clone(), Arc::new(clock.clone()), limiter).expect("state");
+    let listening = AUTHORITY.parse().expect("a socket address");
+    let state =
+        AppState::new(db.clone(), Arc::new(clock.clone()), limiter, listening).expect("state");
     Sandbox {
         app: router(state),
         db,
@@ -83,8 +87,14 @@ impl Sandbox {
             .await
     }
 
-    /// Sends a request built by the caller (other headers, a declared length).
-    pub async fn send_request(&self, request: Request<Body>) -> Answer {
+    /// Sends a request built by the caller (other headers, a declared length), addressed to
+    /// [`AUTHORITY`] like a client's unless the caller set a `Host` of its own.
+    pub async fn send_request(&self, mut request: Request<Body>) -> Answer {
+        if !request.headers().contains_key(header::HOST) {
+            request
+                .headers_mut()
+                .insert(header::HOST, header::HeaderValue::from_static(AUTHORITY));
+        }
         let response = self
             .app
             .clone()

@@ -41,7 +41,7 @@ async fn lists_customers_newest_first_a_page_at_a_time() {
     assert_eq!(page.body["meta"]["returned"], 2);
     assert_eq!(
         page.body["links"]["first"],
-        "http://127.0.0.1/api/partner/v1/users?per_page=2"
+        format!("http://{AUTHORITY}/api/partner/v1/users?per_page=2")
     );
 }
 

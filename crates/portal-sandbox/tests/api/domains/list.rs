@@ -31,10 +31,11 @@ async fn pages_newest_first_with_ties_by_id_and_loses_nothing() {
     assert_eq!(first.body["meta"]["returned"], 3);
     assert_eq!(
         first.body["meta"]["path"],
-        "http://127.0.0.1/api/partner/v1/domains"
+        format!("http://{AUTHORITY}/api/partner/v1/domains")
     );
     assert_eq!(
-        first.body["links"]["first"], "http://127.0.0.1/api/partner/v1/domains?per_page=3",
+        first.body["links"]["first"],
+        format!("http://{AUTHORITY}/api/partner/v1/domains?per_page=3"),
         "links are absolute and carry per_page"
     );
     assert_eq!(

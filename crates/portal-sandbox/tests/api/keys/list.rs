@@ -128,7 +128,7 @@ async fn pages_cover_every_key_once_and_links_carry_the_filters() {
     let next = page1.body["links"]["next"]
         .as_str()
         .expect("next")
-        .replace("http://127.0.0.1", "");
+        .replace(&format!("http://{AUTHORITY}"), "");
     let next = next.replace("per_page=3", "per_page=4");
     let page2 = get(&s, &next, &a.token).await;
     assert_eq!(
