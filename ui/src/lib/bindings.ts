@@ -20,7 +20,8 @@ export const commands = {
 	currentSession: () => __TAURI_INVOKE<SessionView | null>("current_session"),
 	/**
 	 *  Locks the app (the UI calls it after the idle time): the clipboard is cleared if it holds
-	 *  our secret, open reveals are forgotten, and nothing secret is copied until [`unlock_app`].
+	 *  our secret, open reveals, the browser's key and scans are forgotten, and nothing that reads,
+	 *  creates or moves a secret runs until [`unlock_app`].
 	 */
 	lockApp: () => typedError<null, IpcError>(__TAURI_INVOKE("lock_app")),
 	/**
@@ -61,7 +62,10 @@ export const commands = {
 	 *  arrive. Returns the scan's id for [`control_scan`]. Starting a scan cancels the others.
 	 */
 	scanDomains: (keyId: KeyId, filter: DomainFilter, events: Channel<ScanEvent>) => typedError<number, IpcError>(__TAURI_INVOKE("scan_domains", { keyId, filter, events })),
-	/**  Pauses, resumes (also after a failure) or cancels a scan. A finished scan is not an error. */
+	/**
+	 *  Pauses, resumes (also after a failure) or cancels a scan. A finished scan is not an error;
+	 *  while locked only "cancel" is taken (`locked` otherwise).
+	 */
 	controlScan: (scanId: number, control: ScanControl) => typedError<null, IpcError>(__TAURI_INVOKE("control_scan", { scanId, control })),
 	/**
 	 *  Counts by status, category and provider for `filter` from `GET /domains/stats`; `null` when
@@ -99,9 +103,12 @@ export const commands = {
 	clearClipboard: () => typedError<boolean, IpcError>(__TAURI_INVOKE("clear_clipboard")),
 	/**
 	 *  Copies text that is not a secret (a request id, a key id): JavaScript has no clipboard access,
-	 *  so even this goes through Rust. Not cleared later.
+	 *  so even this goes through Rust. Not marked, not cleared later; text that looks like a secret
+	 *  is refused.
 	 */
 	copyText: (text: string) => typedError<null, IpcError>(__TAURI_INVOKE("copy_text", { text })),
+	/**  Opens an `https://` link in the system browser (the window itself never leaves the app). */
+	openExternal: (url: string) => typedError<null, IpcError>(__TAURI_INVOKE("open_external", { url })),
 	/**  The settings. */
 	getSettings: () => typedError<Settings, IpcError>(__TAURI_INVOKE("get_settings")),
 	/**  Validates and saves the settings; returns them as saved. */
