@@ -194,6 +194,86 @@ describe("SecretReveal", () => {
     expect(portal.reveals.has(made.key.id)).toBe(false);
   });
 
+  describe("copies made without the Copy button", () => {
+    /** What a copy event carries: a clipboard the test can look at. */
+    function clipboardData() {
+      const data = new Map<string, string>();
+      return {
+        data,
+        setData: vi.fn((type: string, value: string) => void data.set(type, value)),
+        getData: (type: string) => data.get(type) ?? "",
+        clearData: vi.fn(),
+        types: [] as string[],
+      };
+    }
+
+    function select(node: Node) {
+      const selection = document.getSelection()!;
+      selection.removeAllRanges();
+      selection.selectAllChildren(node);
+    }
+
+    afterEach(() => document.getSelection()?.removeAllRanges());
+
+    it("turns select-all then copy into Rust's copy, with its countdown", async () => {
+      vi.useFakeTimers();
+      const { portal, api, made, secret } = await renderReveal();
+      await fireEvent.click(screen.getByTestId("reveal-toggle"));
+      select(document.body);
+      expect(document.getSelection()!.toString()).toContain(secret);
+      const clipboard = clipboardData();
+      // Ctrl+A, Ctrl+C: the copy event goes to where the selection starts.
+      const notCancelled = await fireEvent.copy(document.body, { clipboardData: clipboard });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(notCancelled, "the webview's own copy must be cancelled").toBe(false);
+      expect(clipboard.setData).not.toHaveBeenCalled();
+      expect(api.copyRevealed).toHaveBeenCalledWith(made.key.id);
+      expect(portal.clipboard).toBe(secret);
+      expect(screen.getByTestId("clipboard-countdown")).toHaveTextContent(
+        "Clipboard clears in 30 s",
+      );
+    });
+
+    it("turns a copy or cut on the secret itself into Rust's copy, masked or not", async () => {
+      const { api, made } = await renderReveal();
+      const value = screen.getByTestId("secret-value");
+      select(value);
+      expect(await fireEvent.copy(value, { clipboardData: clipboardData() })).toBe(false);
+      await waitFor(() => expect(api.copyRevealed).toHaveBeenCalledTimes(1));
+      await fireEvent.click(screen.getByTestId("reveal-toggle"));
+      select(value);
+      expect(await fireEvent.cut(value, { clipboardData: clipboardData() })).toBe(false);
+      await waitFor(() => expect(api.copyRevealed).toHaveBeenCalledTimes(2));
+      expect(api.copyRevealed).toHaveBeenLastCalledWith(made.key.id);
+      expect(await screen.findByTestId("clipboard-countdown")).toBeInTheDocument();
+    });
+
+    it("leaves a copy of other text alone", async () => {
+      const { api } = await renderReveal();
+      select(screen.getByText(/will never be shown again/));
+      expect(await fireEvent.copy(document.body, { clipboardData: clipboardData() })).toBe(true);
+      expect(api.copyRevealed).not.toHaveBeenCalled();
+    });
+
+    it("offers no context menu on the secret and lets nobody drag it out", async () => {
+      await renderReveal();
+      const value = screen.getByTestId("secret-value");
+      expect(await fireEvent.contextMenu(value)).toBe(false);
+      select(document.body);
+      expect(await fireEvent.dragStart(document.body)).toBe(false);
+      // The field keeps its name for screen readers.
+      expect(value).toHaveAccessibleName(/^Secret key, hidden\. It starts with pk_test_/);
+    });
+
+    it("stops guarding once the step is gone", async () => {
+      const { api, view } = await renderReveal();
+      view.unmount();
+      select(document.body);
+      expect(await fireEvent.copy(document.body, { clipboardData: clipboardData() })).toBe(true);
+      expect(api.copyRevealed).not.toHaveBeenCalled();
+    });
+  });
+
   it("puts focus on Copy when it appears", async () => {
     await renderReveal();
     expect(screen.getByTestId("copy-secret")).toHaveFocus();

@@ -38,6 +38,22 @@ describe("tauriApi", () => {
     expect(invoke.mock.calls[1]?.[1]).toEqual({ request });
   });
 
+  it("opens an external link through open_external, failures as ApiError", async () => {
+    const invoke = mockTauri(async () => null);
+    await expect(tauriApi.openExternal("https://docs.peeker.ai")).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenCalledWith(
+      "open_external",
+      { url: "https://docs.peeker.ai" },
+      undefined,
+    );
+    mockTauri(async () => {
+      throw { code: "invalid_request", message: "Only https links open", field: "url" };
+    });
+    await expect(tauriApi.openExternal("http://example.test")).rejects.toMatchObject({
+      code: "invalid_request",
+    });
+  });
+
   it("throws the command's error as an ApiError with every field present", async () => {
     mockTauri(async () => {
       throw { code: "unauthorized", message: "bad credentials", request_id: "req_1" };

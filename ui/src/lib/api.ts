@@ -154,6 +154,8 @@ export interface Api {
   clearClipboard(): Promise<boolean>;
   /** Copies text that is not a secret (a request id). */
   copyText(text: string): Promise<void>;
+  /** Opens an `https://` page in the system browser; the app's window never leaves the app. */
+  openExternal(url: string): Promise<void>;
 
   /** Opens domain browsing with a stored key (its secret stays in Rust): `GET /me`. */
   openBrowser(keyId: KeyId): Promise<BrowseInfo>;
@@ -337,6 +339,7 @@ export const tauriApi: Api = {
   closeReveal: (keyId) => done(() => commands.closeReveal(keyId)),
   clearClipboard: () => value(() => commands.clearClipboard()),
   copyText: (text) => done(() => commands.copyText(text)),
+  openExternal: (url) => done(() => commands.openExternal(url)),
 
   openBrowser: (keyId) => value(() => commands.openBrowser(keyId)),
   createBrowsingKey: (environment) => value(() => commands.createBrowsingKey(environment)),

@@ -15,7 +15,7 @@ import {
 async function renderConnect(api = fakeApi()) {
   const session = new SessionStore(api);
   await session.load();
-  render(Connect, { props: { session } });
+  render(Connect, { props: { session, api } });
   return { session, api };
 }
 
@@ -47,6 +47,17 @@ describe("Connect", () => {
 
     await fireEvent.click(input("server-sandbox"));
     expect(input("email")).toHaveValue("admin@sandbox.test");
+  });
+
+  it("links to Peeker's API documentation beside the base URL, in the system browser", async () => {
+    const { api } = await renderConnect();
+    const docs = { name: /Peeker's API documentation/ };
+    expect(screen.queryByRole("link", docs)).toBeNull();
+    await fireEvent.click(input("server-remote"));
+    const link = screen.getByRole("link", docs);
+    expect(link).toHaveAttribute("href", "https://docs.peeker.ai");
+    expect(await fireEvent.click(link), "the app's window must not navigate").toBe(false);
+    expect(api.openExternal).toHaveBeenCalledWith("https://docs.peeker.ai");
   });
 
   it("signs in with what was typed for the Peeker API", async () => {

@@ -41,6 +41,7 @@ const API_METHODS: Record<keyof Api, true> = {
   closeReveal: true,
   clearClipboard: true,
   copyText: true,
+  openExternal: true,
   openBrowser: true,
   createBrowsingKey: true,
   scanDomains: true,

@@ -142,6 +142,8 @@ export class FakePortal {
   /** Open reveal steps: key id → secret. */
   reveals = new Map<string, string>();
   clipboard: string | null = null;
+  /** Pages opened in the system browser, in order. */
+  opened: string[] = [];
   locked = false;
   keyringLocked = false;
   settings: Settings = {
@@ -575,6 +577,17 @@ export class FakePortal {
 
     copyText: async (text) => {
       this.clipboard = text;
+    },
+
+    openExternal: async (url) => {
+      if (!url.startsWith("https://")) {
+        throw new ApiError({
+          code: "invalid_request",
+          message: "Only https links open",
+          field: "url",
+        });
+      }
+      this.opened.push(url);
     },
 
     openBrowser: async (keyId): Promise<BrowseInfo> => {

@@ -33,6 +33,7 @@ export const COMMANDS: Record<string, readonly [keyof Api, readonly string[]]> =
   close_reveal: ["closeReveal", ["keyId"]],
   clear_clipboard: ["clearClipboard", []],
   copy_text: ["copyText", ["text"]],
+  open_external: ["openExternal", ["url"]],
   open_browser: ["openBrowser", ["keyId"]],
   create_browsing_key: ["createBrowsingKey", ["environment"]],
   scan_domains: ["scanDomains", ["keyId", "filter", "events"]],

@@ -666,9 +666,9 @@ describe("Export", () => {
     await page.getByTestId("export-csv").click();
     await expect.poll(() => page.getByTestId("export-csv").isEnabled()).toBe(true);
     await frames(page);
-    expect(await inPage((w) => w.__ipcCalls.filter((c) => c === "export_domains_csv").length)).toBe(
-      1,
-    );
+    expect(
+      await inPage((w) => w.__ipcCalls.filter((c) => c.cmd === "export_domains_csv").length),
+    ).toBe(1);
     expect(await page.getByTestId("export-done").count()).toBe(0);
     expect(await page.getByTestId("error-notice").count()).toBe(0);
     expect(await inPage((w) => w.__portal.exports)).toEqual([]);

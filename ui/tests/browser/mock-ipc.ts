@@ -96,7 +96,7 @@ function channelSender(id: number) {
 }
 
 async function invoke(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-  page.__ipcCalls.push(cmd);
+  page.__ipcCalls.push({ cmd, args: copy(args) });
   const route = COMMANDS[cmd];
   if (!route) throw { code: "internal", message: `The mock has no command ${cmd}` };
   const [method, names] = route;

@@ -37,8 +37,8 @@ export type Scenario = {
 export type PortalWindow = Window & {
   __PORTAL_SCENARIO__?: Scenario;
   __portal: FakePortal;
-  /** Commands the app called, in order (snake_case names). */
-  __ipcCalls: string[];
+  /** Commands the app called, in order: snake_case names and their arguments (as sent). */
+  __ipcCalls: { cmd: string; args: Record<string, unknown> }[];
   /** Whether the mock thinks someone is signed in. */
   __signedIn: boolean;
 };

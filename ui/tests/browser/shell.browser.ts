@@ -34,6 +34,24 @@ describe("Connect", () => {
     await page.getByTestId("home-screen").waitFor();
     expect(await page.getByTestId("partner-name").textContent()).toContain("Acme Analytics");
   });
+
+  it("opens Peeker's API documentation in the system browser, not in the window", async () => {
+    app = await session.open({ signedIn: false });
+    const { page } = app;
+    await page.getByTestId("server-remote").check();
+    const link = page.getByRole("link", { name: /Peeker's API documentation/ });
+    await capture(page, "connect-remote");
+    const before = page.url();
+    await link.click();
+    await expect
+      .poll(() =>
+        inPage((w) => w.__ipcCalls.filter((c) => c.cmd === "open_external").map((c) => c.args)),
+      )
+      .toEqual([{ url: "https://docs.peeker.ai" }]);
+    expect(await inPage((w) => w.__portal.opened)).toEqual(["https://docs.peeker.ai"]);
+    expect(page.url()).toBe(before);
+    expect(await page.getByTestId("connect-screen").isVisible()).toBe(true);
+  });
 });
 
 /** Things to show in Activity: a key made and copied, keys verified (one refused), a revoke. */
