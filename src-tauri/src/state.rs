@@ -15,6 +15,8 @@ use portal_core::lock::AppLock;
 use portal_core::model::{ApiKey, KeyId};
 use portal_core::profile::{DATA_DIR_ENV, PROFILE_ENV, Profile};
 use portal_core::services::Ctx;
+#[cfg(test)]
+use portal_core::services::domains::ScanEvent;
 use portal_core::services::domains::{self, Browser, ScanControl, ScanHandle};
 use portal_core::services::session::{Connection, SessionView};
 use portal_core::settings::Settings;
@@ -69,13 +71,25 @@ pub struct AppState {
 impl AppState {
     /// State for a profile; the sandbox keeps its data under the profile's data directory.
     pub fn new(profile: Profile, log_guard: Option<WorkerGuard>) -> Self {
+        let secrets = Secrets::keyring(&profile);
+        let clipboard = ClipboardGuard::new(Arc::new(SystemClipboard::default()));
+        Self::with(profile, secrets, clipboard, log_guard)
+    }
+
+    /// State over the given secret store and clipboard (tests give in-memory ones).
+    fn with(
+        profile: Profile,
+        secrets: Secrets,
+        clipboard: ClipboardGuard,
+        log_guard: Option<WorkerGuard>,
+    ) -> Self {
         let sandbox = EmbeddedSandbox::new(profile.data_dir().join("sandbox"));
         let settings = Settings::load(profile.data_dir());
         Self {
-            secrets: Secrets::keyring(&profile),
+            secrets,
             actions: ActionLog::new(profile.data_dir()),
             settings: Mutex::new(settings),
-            clipboard: ClipboardGuard::new(Arc::new(SystemClipboard::default())),
+            clipboard,
             lock: AppLock::new(),
             reveals: Mutex::new(HashMap::new()),
             profile,
@@ -257,4 +271,112 @@ pub fn resolve_profile(app: &AppHandle) -> Result<Profile, Box<dyn std::error::E
 /// Whether the app should sign in to the sandbox by itself.
 pub fn auto_sign_in() -> bool {
     std::env::var(AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_core::api::portal::NewKey;
+    use portal_core::clipboard::MemoryClipboard;
+    use portal_core::model::{DomainFilter, Environment, Preset};
+    use portal_core::server::{ServerConfig, ServerKind};
+    use portal_core::services::keys;
+    use portal_core::services::session::{self, Credentials};
+    use portal_sandbox::{Config, Sandbox};
+    use std::sync::Mutex as StdMutex;
+
+    async fn sandbox() -> Sandbox {
+        portal_sandbox::spawn(Config {
+            domains: 30,
+            admin_password: Some("right password".to_owned()),
+            ..Config::default()
+        })
+        .await
+        .expect("sandbox")
+    }
+
+    async fn connect(sandbox: &Sandbox) -> Connection {
+        let server = ServerConfig::parse(ServerKind::Sandbox, &sandbox.base_url()).expect("server");
+        let password = Secret::new("right password".to_owned());
+        let credentials = Credentials {
+            email: sandbox.admin_email(),
+            password: &password,
+        };
+        session::sign_in(server, credentials, "partner-portal/test")
+            .await
+            .expect("signed in")
+    }
+
+    /// Finding 10: signing in to another server forgets every reveal, the browser's key and the
+    /// scans of the session before, and clears our secret from the clipboard.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_sign_in_forgets_the_old_sessions_reveals_browser_and_scans() {
+        let dir = tempfile::tempdir().expect("dir");
+        let profile = Profile::new("test.portal", None, dir.path(), None).expect("profile");
+        let clipboard = Arc::new(MemoryClipboard::new());
+        let state = AppState::with(
+            profile,
+            Secrets::in_memory(),
+            ClipboardGuard::new(clipboard.clone()),
+            None,
+        );
+        let (first, second) = (sandbox().await, sandbox().await);
+        state.start_session(connect(&first).await).await;
+
+        let new = NewKey {
+            label: "Shown once".to_owned(),
+            environment: Environment::Test,
+            preset: Preset::Full,
+            scope: None,
+            expires_at: None,
+        };
+        let created = state
+            .with_ctx(async |ctx| keys::create(ctx, new, true).await)
+            .await
+            .expect("created and stored");
+        state
+            .keep_reveal(&created.key, created.reveal.secret())
+            .await;
+        state
+            .copy_secret(created.reveal.secret())
+            .await
+            .expect("copied");
+        let browser = state.open_browser(&created.key.id).await.expect("browser");
+        let events = Arc::new(StdMutex::new(Vec::new()));
+        let heard = Arc::clone(&events);
+        let (handle, run) = browser.scan(DomainFilter::default(), move |event| {
+            heard.lock().expect("events").push(event);
+            true
+        });
+        handle.send(ScanControl::Pause);
+        state.start_scan(handle.clone()).await;
+        let scan = tokio::spawn(run);
+        assert!(
+            state.reveal(&created.key.id).await.is_ok(),
+            "the reveal is open"
+        );
+        assert!(clipboard.held().is_some(), "the secret is on the clipboard");
+
+        state.start_session(connect(&second).await).await;
+
+        assert!(
+            state.reveal(&created.key.id).await.is_err(),
+            "the old server's reveal is gone"
+        );
+        assert!(
+            state.browser.lock().await.is_none(),
+            "the browser's key is gone"
+        );
+        assert_eq!(clipboard.held(), None, "our secret left the clipboard");
+        tokio::time::timeout(Duration::from_secs(5), scan)
+            .await
+            .expect("the old scan ends")
+            .expect("it did not panic");
+        assert!(handle.is_finished());
+        assert_eq!(
+            events.lock().expect("events").last(),
+            Some(&ScanEvent::Cancelled),
+            "the old scan was cancelled"
+        );
+    }
 }
